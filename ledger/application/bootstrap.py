@@ -1,0 +1,61 @@
+"""Wires the ledger once: store, side tables, vault, clock and the services over them.
+Tests pass fakes (a manual clock, a throwaway database) through this same door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.application.admissions import Admissions
+from ledger.application.clock import Clock, SystemClock
+from ledger.application.context import Context
+from ledger.application.depositors import Depositors
+from ledger.application.deposits import Deposits
+from ledger.application.funds import Funds
+from ledger.application.payroll import Payroll
+from ledger.application.statements import Statements
+from ledger.application.store import open_store
+from ledger.application.unit_config import UnitConfiguration
+from ledger.application.users import Users
+from ledger.infrastructure.config import Settings
+from ledger.infrastructure.database import Database
+from ledger.infrastructure.keys import load_key_file
+from ledger.infrastructure.sidestore import SideStore
+from ledger.infrastructure.vault import Vault
+
+
+@dataclass
+class Ledger:
+    ctx: Context
+    unit: UnitConfiguration
+    admissions: Admissions
+    depositors: Depositors
+    deposits: Deposits
+    funds: Funds
+    payroll: Payroll
+    statements: Statements
+    users: Users
+
+    def close(self) -> None:
+        self.ctx.store.close()
+        self.ctx.side.close()
+
+
+def bootstrap(settings: Settings, clock: Clock | None = None) -> Ledger:
+    keys = load_key_file(settings.key_file)
+    database = Database.from_url(settings.database_url)
+    side = SideStore(database)  # first: it creates the PostgreSQL schema if one is named
+    store = open_store(database, keys, cache_size=settings.aggregate_cache_size)
+    ctx = Context(store=store, side=side, vault=Vault(side, keys.vault_key), keys=keys,
+                  clock=clock or SystemClock())
+    funds = Funds(ctx)
+    return Ledger(
+        ctx=ctx,
+        unit=UnitConfiguration(ctx),
+        admissions=Admissions(ctx),
+        depositors=Depositors(ctx),
+        deposits=Deposits(ctx),
+        funds=funds,
+        payroll=Payroll(ctx, funds),
+        statements=Statements(ctx),
+        users=Users(ctx, settings.session_hours),
+    )

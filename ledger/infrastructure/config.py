@@ -1,0 +1,31 @@
+"""Settings from the environment. One setting picks the store: LEDGER_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+DEFAULT_KEY_FILE = "var/keys.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    key_file: Path = Path(DEFAULT_KEY_FILE)
+    session_hours: int = 12
+    # Production sets this so session cookies carry the Secure flag.
+    secure_cookies: bool = False
+    aggregate_cache_size: int = 10_000
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            key_file=Path(env.get("LEDGER_KEY_FILE", DEFAULT_KEY_FILE)),
+            session_hours=int(env.get("LEDGER_SESSION_HOURS", "12")),
+            secure_cookies=env.get("LEDGER_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE_SIZE", "10000")),
+        )
