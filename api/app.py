@@ -1,0 +1,56 @@
+"""create_app: the HTTP face of the ledger. The lifespan builds the ledger once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+
+from api.auth.controller import AuthController
+from api.auth.middleware import BearerAuthentication
+from api.depositors.controller import DepositorController
+from api.errors import EXCEPTION_HANDLERS
+from api.payroll.controller import PayrollController
+from api.ppl.controller import PplController
+from api.unit.controller import UnitController
+from ledger.application.bootstrap import Ledger, bootstrap
+from ledger.infrastructure.config import Settings
+
+OPEN_PATHS = ["^/schema", "^/health"]
+
+
+@get("/health", exclude_from_auth=True, sync_to_thread=False)
+def health() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> Litestar:
+    """The API over a given ledger (tests) or one built from settings (serve)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = ledger is None
+        app.state.ledger = ledger or bootstrap(settings or Settings.from_env())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.ledger.close()
+
+    route_handlers: list[Any] = [
+        health, AuthController, PplController, DepositorController, PayrollController,
+        UnitController,
+    ]
+    return Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(BearerAuthentication, exclude=OPEN_PATHS)],
+        openapi_config=OpenAPIConfig(title="PPL ledger", version="0.1.0"),
+        debug=False,
+    )
