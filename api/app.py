@@ -16,6 +16,7 @@ from api.depositors.controller import DepositorController
 from api.errors import EXCEPTION_HANDLERS
 from api.payroll.controller import PayrollController
 from api.ppl.controller import PplController
+from api.reports.controller import ReportsController
 from api.unit.controller import UnitController
 from ledger.application.bootstrap import Ledger, bootstrap
 from ledger.infrastructure.config import Settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     route_handlers: list[Any] = [
         health, AuthController, PplController, DepositorController, PayrollController,
         UnitController,
+        ReportsController,
     ]
     return Litestar(
         route_handlers=route_handlers,

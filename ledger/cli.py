@@ -126,5 +126,93 @@ def serve(host: str, port: int) -> None:
         ledger.close()  # type: ignore[attr-defined]
 
 
+@main.group()
+def projections() -> None:
+    """Read models kept from the event log (docs/PROJECTIONS.md)."""
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+def projections_rebuild(name: str | None) -> None:
+    """Replays NAME (default: every rebuildable projection) from zero."""
+    import time
+
+    from projections.runner import NotRebuildable
+
+    ledger = _open()
+    read_side = ledger.read_side  # type: ignore[attr-defined]
+    names = [name] if name else [n for n, r in read_side.runners.items()
+                                 if r.projection.rebuildable]
+    for each in names:
+        runner = read_side.runner(each)
+        started = time.perf_counter()
+        try:
+            with click.progressbar(length=read_side.source.head(), label=each) as bar:
+                events = runner.rebuild(progress=bar.update)
+        except NotRebuildable as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        seconds = max(time.perf_counter() - started, 1e-9)
+        click.echo(f"{each}: {events} events in {seconds:.1f} s ({events / seconds:,.0f} events/s)")
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each runner's position and lag behind the event log."""
+    ledger = _open()
+    for row in ledger.read_side.status():  # type: ignore[attr-defined]
+        click.echo(f"{row['name']:<16} position {row['position']:>10}  head {row['head']:>10}  "
+                   f"lag {row['lag']:>8}")
+
+
+@projections.command("run")
+@click.option("--poll", default=0.5, type=float, help="seconds between looks at the log")
+def projections_run(poll: float) -> None:
+    """Keeps every projection and the audit chain caught up, until stopped."""
+    ledger = _open()
+    ledger.read_side.follow(poll_seconds=poll)  # type: ignore[attr-defined]
+
+
+@main.group()
+def audit() -> None:
+    """Tamper evidence: the hash chain over stored events (docs/AUDIT.md)."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recomputes the chain from the events table; names the first event that does not
+    match. Exit status 1 when anything does not match."""
+    from ledger.audit.verify import verify
+
+    ledger = _open()
+    read_side = ledger.read_side  # type: ignore[attr-defined]
+    read_side.runners  # noqa: B018 - makes sure the chain tables exist
+    verdict = verify(read_side.source, read_side.views,
+                     ledger.ctx.keys.signing_key.public_key())  # type: ignore[attr-defined]
+    click.echo(f"checked {verdict.checked} events; chained up to position {verdict.chain_head} "
+               f"({verdict.unchained} not yet chained); {verdict.checkpoints} checkpoints, "
+               f"signed up to position {verdict.signed_head}")
+    if verdict.first is not None:
+        click.echo(f"FIRST MISMATCH: {verdict.first.describe()}")
+        click.echo(f"{len(verdict.findings)} finding(s) in all")
+        sys.exit(1)
+    click.echo("OK: every chained event matches")
+
+
+@audit.command("sign")
+def audit_sign() -> None:
+    """Chains every stored event now and signs the chain's head (e.g. at month end)."""
+    ledger = _open()
+    runner = ledger.read_side.runner("audit_chain")  # type: ignore[attr-defined]
+    runner.catch_up()
+    with runner.views.transaction() as tx:
+        checkpoint = runner.projection.sign_head(tx)
+    if checkpoint is None:
+        click.echo("nothing to sign: the store has no events")
+        return
+    click.echo(f"signed position {checkpoint.position} (length {checkpoint.length}): "
+               f"{checkpoint.chain_hash}")
+
+
 if __name__ == "__main__":
     main()

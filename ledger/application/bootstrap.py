@@ -21,6 +21,7 @@ from ledger.infrastructure.database import Database
 from ledger.infrastructure.keys import load_key_file
 from ledger.infrastructure.sidestore import SideStore
 from ledger.infrastructure.vault import Vault
+from projections.registry import ReadSide
 
 
 @dataclass
@@ -34,8 +35,10 @@ class Ledger:
     payroll: Payroll
     statements: Statements
     users: Users
+    read_side: ReadSide  # projections, their runners, the audit chain
 
     def close(self) -> None:
+        self.read_side.close()
         self.ctx.store.close()
         self.ctx.side.close()
 
@@ -58,4 +61,5 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Ledger:
         payroll=Payroll(ctx, funds),
         statements=Statements(ctx),
         users=Users(ctx, settings.session_hours),
+        read_side=ReadSide(store, keys, database),
     )

@@ -1,0 +1,115 @@
+"""The read side's own connections to the event store's database (SQLite file or
+PostgreSQL schema, from the same LEDGER_DATABASE_URL), with explicit transactions.
+
+SQL is written once with %s placeholders; SQLite gets them as ?. A write transaction on
+SQLite starts with BEGIN IMMEDIATE, so two runners never interleave their batches."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from ledger.infrastructure.database import Database
+
+
+class Tx:
+    """One cursor inside one transaction (or one read)."""
+
+    def __init__(self, cursor: Any, kind: str) -> None:
+        self._cursor = cursor
+        self.kind = kind
+
+    def _sql(self, statement: str) -> str:
+        return statement if self.kind == "postgres" else statement.replace("%s", "?")
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        self._cursor.execute(self._sql(statement), tuple(params))
+        return int(self._cursor.rowcount or 0)
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._sql(statement), [tuple(r) for r in rows])
+
+    def fetchone(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        self._cursor.execute(self._sql(statement), tuple(params))
+        row = self._cursor.fetchone()
+        return tuple(row) if row is not None else None
+
+    def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._cursor.execute(self._sql(statement), tuple(params))
+        return [tuple(r) for r in self._cursor.fetchall()]
+
+
+class ViewDatabase:
+    """Opened lazily: a process that never reads a projection never connects."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.kind = database.kind
+        self._local = threading.local()
+        self._pool: ConnectionPool | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _postgres(self) -> ConnectionPool:
+        with self._lock:
+            if self._pool is None:
+                db = self.database
+                conninfo = psycopg.conninfo.make_conninfo(
+                    host=db.host, port=db.port, user=db.user, password=db.password or None,
+                    dbname=db.dbname,
+                )
+                if db.schema:
+                    conninfo += f" options='-c search_path={db.schema}'"
+                self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+            return self._pool
+
+    def _sqlite(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.database.sqlite_path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """All or nothing: commits when the block ends, rolls back if it raises."""
+        if self.kind == "postgres":
+            with self._postgres().connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield Tx(cur, self.kind)
+            return
+        conn = self._sqlite()
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(cur, self.kind)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A consistent read of several statements."""
+        if self.kind == "postgres":
+            with self._postgres().connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield Tx(cur, self.kind)
+            return
+        conn = self._sqlite()
+        cur = conn.cursor()
+        cur.execute("BEGIN")
+        try:
+            yield Tx(cur, self.kind)
+        finally:
+            conn.rollback()
