@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ledger.application.store import LedgerStore
-from ledger.audit.chain import AuditChain
+from ledger.audit.chain import DEFAULT_INTERVAL, AuditChain
 from ledger.domain.errors import LedgerError, NotFound
 from ledger.infrastructure.database import Database
 from ledger.infrastructure.keys import UnitKeys
@@ -30,8 +30,9 @@ class ProjectionBehind(LedgerError):
     title = "Projection behind"
 
 
-def _projections(store: LedgerStore, keys: UnitKeys) -> list[Projection]:
-    return [Balances(), GeneralLedger(store), Indigent(), AuditChain(keys.signing_key)]
+def _projections(store: LedgerStore, keys: UnitKeys, chain_interval: int) -> list[Projection]:
+    return [Balances(), GeneralLedger(store), Indigent(),
+            AuditChain(keys.signing_key, interval=chain_interval)]
 
 
 class ReadSide:
@@ -44,6 +45,7 @@ class ReadSide:
         self.batch_size = batch_size
         self.wait_timeout = wait_timeout
         self.indigent_settings = IndigentSettings.from_env()
+        self.chain_interval = DEFAULT_INTERVAL  # links between signed checkpoints
         self._runners: dict[str, Runner] | None = None
 
     def close(self) -> None:
@@ -55,7 +57,7 @@ class ReadSide:
         if self._runners is None:
             self._runners = {
                 p.name: Runner(p, self.source, self.views, batch_size=self.batch_size)
-                for p in _projections(self.store, self.keys)
+                for p in _projections(self.store, self.keys, self.chain_interval)
             }
         return self._runners
 
