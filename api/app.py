@@ -18,6 +18,7 @@ from api.payroll.controller import PayrollController
 from api.ppl.controller import PplController
 from api.reports.controller import ReportsController
 from api.unit.controller import UnitController
+from api.wire import strict_integers
 from ledger.application.bootstrap import Ledger, bootstrap
 from ledger.infrastructure.config import Settings
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         route_handlers=route_handlers,
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=strict_integers,
         middleware=[DefineMiddleware(BearerAuthentication, exclude=OPEN_PATHS)],
         openapi_config=OpenAPIConfig(title="PPL ledger", version="0.1.0"),
         debug=False,

@@ -70,7 +70,9 @@ def database_url(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
 
 @pytest.fixture
 def settings(database_url: str, key_file: Path) -> Settings:
-    return Settings(database_url=database_url, key_file=key_file)
+    # Cheap Argon2 for speed; the strong defaults are kept in production settings.
+    return Settings(database_url=database_url, key_file=key_file, password_time_cost=1,
+                    password_memory_kib=1024)
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Ledger:
         funds=funds,
         payroll=Payroll(ctx, funds),
         statements=Statements(ctx),
-        users=Users(ctx, settings.session_hours),
+        users=Users(ctx, settings.session_hours, time_cost=settings.password_time_cost,
+                    memory_kib=settings.password_memory_kib),
         read_side=ReadSide(store, keys, database),
     )

@@ -19,10 +19,6 @@ from ledger.domain.ids import user_id
 from ledger.domain.user import User
 
 MIN_PASSWORD = 10
-_hasher = PasswordHasher()
-# Verifying against this when the user does not exist keeps the timing the same, so the
-# answer does not tell whether a username exists.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 @dataclass(frozen=True)
@@ -43,9 +39,14 @@ def _bad_credentials() -> Unauthenticated:
 
 
 class Users:
-    def __init__(self, ctx: Context, session_hours: int = 12) -> None:
+    def __init__(self, ctx: Context, session_hours: int = 12, *, time_cost: int = 3,
+                 memory_kib: int = 65_536) -> None:
         self.ctx = ctx
         self.session_hours = session_hours
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        # Verifying against this when the user does not exist keeps the timing the same,
+        # so the answer does not tell whether a username exists.
+        self._dummy_hash = self._hasher.hash("not-a-real-password")
 
     def create(self, *, username: str, password: str, role: str, actor: Actor,
                depositor_id: str | None = None) -> Outcome:
@@ -62,7 +63,7 @@ class Users:
                                en=f"The password needs at least {MIN_PASSWORD} characters.")
         if chosen is Role.DEPOSITOR:
             depositor_id = str(self.ctx.depositor(depositor_id or "").id)
-        password_hash = _hasher.hash(password)
+        password_hash = self._hasher.hash(password)
 
         def decide() -> Any:
             if self.ctx.store.find(user_id(username)) is not None:
@@ -83,7 +84,7 @@ class Users:
             raise _bad_credentials()
         user = self.ctx.store.find(user_id(username)) if username else None
         try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            self._hasher.verify(user.password_hash if user else self._dummy_hash, password)
         except (VerificationError, InvalidHashError):
             raise _bad_credentials() from None
         if user is None or not user.active:

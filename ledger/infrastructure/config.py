@@ -18,6 +18,10 @@ class Settings:
     # Production sets this so session cookies carry the Secure flag.
     secure_cookies: bool = False
     aggregate_cache_size: int = 10_000
+    # Argon2id cost. The defaults are the library's recommended strong settings; tests
+    # pass cheaper ones through the same door, never production.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65_536
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -28,4 +32,6 @@ class Settings:
             session_hours=int(env.get("LEDGER_SESSION_HOURS", "12")),
             secure_cookies=env.get("LEDGER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE_SIZE", "10000")),
+            password_time_cost=int(env.get("LEDGER_PASSWORD_TIME_COST", "3")),
+            password_memory_kib=int(env.get("LEDGER_PASSWORD_MEMORY_KIB", "65536")),
         )
