@@ -102,7 +102,7 @@ def demo() -> None:
 
     ledger = _open()
     users_loaded = load_demo(ledger)  # type: ignore[arg-type]
-    click.echo("Demo unit ready. Users (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo unit ready. Users (password for all: {DEMO_PASSWORD}):")
     for username, role in users_loaded:
         click.echo(f"  {username:<12} {role}")
 

@@ -64,7 +64,8 @@ class Depositors:
         personal = self.ctx.vault.open(depositor_id, depositor.sealed_personal_data)
         return depositor_view(depositor, personal)
 
-    def _change(self, depositor_id: str, request: IdempotentRequest | None, command: Any) -> Outcome:
+    def _change(self, depositor_id: str, request: IdempotentRequest | None,
+                command: Any) -> Outcome:
         def decide() -> Any:
             depositor = self.ctx.depositor(depositor_id)
             command(depositor, self.ctx.clock.now())

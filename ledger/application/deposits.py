@@ -60,7 +60,8 @@ def check_caps(settings: UnitSettings, account: Account, depositor: Depositor, a
                            es=f"Un depósito no puede superar {limit}.",
                            en=f"A single deposit cannot exceed {limit}.", cap_minor=single)
     ppl_cap = settings.deposit_cap_per_ppl_month_minor
-    if ppl_cap is not None and account.deposited_by_month.get(month, 0) + amount.minor_units > ppl_cap:
+    ppl_month = account.deposited_by_month.get(month, 0)
+    if ppl_cap is not None and ppl_month + amount.minor_units > ppl_cap:
         raise _cap_error("amount_minor", ppl_cap, cur, "de la PPL", "for the PPL")
     depositor_cap = depositor.monthly_cap_minor or settings.deposit_cap_per_depositor_month_minor
     if (

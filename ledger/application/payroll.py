@@ -53,8 +53,12 @@ def parse_payroll(data: bytes) -> list[dict[str, str]]:
     if len(body) > MAX_LINES:
         raise _file_error("file_too_many_lines", f"Más de {MAX_LINES} líneas.",
                           f"More than {MAX_LINES} lines.")
-    return [dict(zip(HEADER + ["_extra"], [c.strip() for c in r], strict=False)) | {"_width": str(len(r))}
-            for r in body]
+    return [_line(r) for r in body]
+
+
+def _line(cells: list[str]) -> dict[str, str]:
+    line = dict(zip(HEADER, [c.strip() for c in cells], strict=False))
+    return line | {"_width": str(len(cells))}
 
 
 class Payroll:

@@ -364,16 +364,17 @@ class Account(Aggregate):
             after[sub.value] -= posting.amount_minor
         for sub_name, value in after.items():
             if value < 0:
+                there = Money(self.balances[sub_name], self.currency).format()
                 raise InsufficientFunds(
                     "insufficient_funds",
                     field="amount_minor",
                     es=(
                         f"Fondos insuficientes en «{SUB_NAMES_ES[sub_name]}» de la PPL "
-                        f"{self.number}: hay {Money(self.balances[sub_name], self.currency).format()}."
+                        f"{self.number}: hay {there}."
                     ),
                     en=(
                         f"Insufficient funds in {sub_name} of PPL {self.number}: "
-                        f"{Money(self.balances[sub_name], self.currency).format()} there."
+                        f"{there} there."
                     ),
                     number=self.number,
                     sub_account=sub_name,

@@ -60,12 +60,12 @@ class SideStore:
             with self._pool.connection() as conn, conn.cursor() as cur:
                 yield cur
             return
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.database.sqlite_path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        yield conn.cursor()
+        lite: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if lite is None:
+            lite = sqlite3.connect(self.database.sqlite_path, timeout=10, isolation_level=None)
+            lite.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = lite
+        yield lite.cursor()
 
     def _sql(self, statement: str) -> str:
         return statement if self._pool is not None else statement.replace("%s", "?")

@@ -26,7 +26,8 @@ def raw_rows(database_url: str) -> list[bytes]:
         import sqlite3
 
         with sqlite3.connect(db.sqlite_path) as conn:
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")]
             for table in tables:
                 for row in conn.execute(f"SELECT * FROM {table}"):
                     rows.append(repr(row).encode())

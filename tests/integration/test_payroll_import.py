@@ -19,7 +19,9 @@ def import_csv(ledger: Ledger, text: str, key: str | None = None) -> dict[str, o
     return ledger.payroll.import_file(text.encode(), PAYROLL, req).body
 
 
-def test_good_lines_are_paid_and_bad_lines_are_reported_each_with_its_reason(ledger: Ledger) -> None:
+def test_good_lines_are_paid_and_bad_lines_are_reported_each_with_its_reason(
+    ledger: Ledger,
+) -> None:
     admit(ledger, "P-1")
     admit(ledger, "P-2")
     result = import_csv(ledger, HEADER + "\n".join([

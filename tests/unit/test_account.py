@@ -17,9 +17,9 @@ AT = datetime(2026, 11, 16, 12, tzinfo=UTC)
 
 
 def new_account(number: str = "P-1") -> Account:
-    return Account.admit(uuid4(), number=number, name="Juan", document="1", document_fingerprint="f",
-                         sector="A", regime="cerrado", admitted_at=AT, currency="UYU", actor=ADMIN,
-                         at=AT)
+    return Account.admit(uuid4(), number=number, name="Juan", document="1",
+                         document_fingerprint="f", sector="A", regime="cerrado", admitted_at=AT,
+                         currency="UYU", actor=ADMIN, at=AT)
 
 
 def uyu(minor: int) -> Money:
