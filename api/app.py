@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 
 from api.auth.controller import AuthController
 from api.auth.middleware import BearerAuthentication
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=strict_integers,
         middleware=[DefineMiddleware(BearerAuthentication, exclude=OPEN_PATHS)],
-        openapi_config=OpenAPIConfig(title="PPL ledger", version="0.1.0"),
+        # Only the JSON and YAML documents: the HTML viewers load scripts from CDNs, and
+        # the unit's machines have no internet.
+        openapi_config=OpenAPIConfig(title="PPL ledger", version="0.1.0",
+                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
         debug=False,
     )

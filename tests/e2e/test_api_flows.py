@@ -89,3 +89,9 @@ def test_errors_speak_spanish_by_default_and_english_on_request(api: Api) -> Non
     assert spanish.json()["detail"].startswith("No hay ninguna PPL")
     assert english.json()["detail"].startswith("No PPL with")
     assert spanish.headers["content-type"].startswith("application/problem+json")
+
+
+def test_no_page_of_the_api_loads_anything_from_a_cdn(api: Api) -> None:
+    for path in ("/schema", "/schema/openapi.json", "/schema/openapi.yaml"):
+        answer = api.client.get(path)
+        assert "cdn." not in answer.text and "unpkg" not in answer.text, path
