@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
+from ledger.application.commissary import Commissary
 from ledger.application.context import Context, check_number, check_text
 from ledger.application.idempotency import IdempotentRequest, Outcome
 from ledger.application.views import account_view
@@ -27,8 +28,9 @@ def check_regime(regime: Any) -> str:
 
 
 class Admissions:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, commissary: Commissary) -> None:
         self.ctx = ctx
+        self.commissary = commissary
 
     def admit(
         self, *, number: str, name: str, document: str, sector: str, regime: str,
@@ -70,9 +72,11 @@ class Admissions:
         sector = check_text(sector, "sector", max_length=40)
 
         def decide() -> Any:
+            now = self.ctx.clock.now()
             account = self.ctx.account(number)
-            account.change_sector(sector, reason, actor, self.ctx.clock.now())
-            return [account], Outcome(200, account_view(account))
+            account.change_sector(sector, reason, actor, now)
+            moved = self.commissary.reschedule_after_sector_move(account, actor, now)
+            return [account, *moved], Outcome(200, account_view(account))
 
         return self.ctx.run(request, decide)
 

@@ -15,7 +15,10 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.actor import Actor
+from ledger.domain.effects import eligibility_at
+from ledger.domain.eligibility import Eligibility
 from ledger.domain.errors import Conflict, InsufficientFunds, InvalidInput, NotFound
+from ledger.domain.limits import MonthlyLimits
 from ledger.domain.money import Money
 from ledger.domain.postings import (
     Posting,
@@ -278,6 +281,12 @@ class Account(Aggregate):
         self.last_deposit_at: datetime | None = None
         self.wages_paid: dict[str, str] = {}
         self.damage_claims: dict[str, dict[str, Any]] = {}
+        self.commissary_by_month: dict[str, dict[str, int]] = {}
+        self.open_orders: dict[str, dict[str, Any]] = {}
+        self.deliveries: dict[str, str] = {}  # delivery date -> order id (one a week)
+        # Disciplinary cases of this PPL: case id -> offence class and the windows in which
+        # the case suspends or restricts the commissary (see ledger/domain/case.py).
+        self.sanctions: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def admit(
@@ -699,6 +708,195 @@ class Account(Aggregate):
                            en="The PPL is not on a temporary release.")
         self.trigger_event(self.ReturnedFromTemporaryRelease, actor=actor, timestamp=at)
 
+    # ------------------------------------------------------------------ commissary (V.H)
+    # An order holds its amount (available -> held) and counts against the month's limits;
+    # delivery captures what was handed over (held -> contractor payable) and releases the
+    # rest; cancellation releases everything.
+
+    class OrderPlaced(MoneyEvent):
+        order_id: str
+        amount_minor: int
+        items: int
+        month: str
+        delivery_date: str | None
+
+        def apply_details(self, aggregate: Account) -> None:
+            usage = aggregate.commissary_by_month.setdefault(self.month, _no_usage())
+            usage["spent_minor"] += self.amount_minor
+            usage["items"] += self.items
+            aggregate.open_orders[self.order_id] = {
+                "month": self.month, "delivery_date": self.delivery_date}
+            if self.delivery_date:
+                aggregate.deliveries[self.delivery_date] = self.order_id
+
+    class OrderSettled(MoneyEvent):
+        """Delivered (wholly or partly), cancelled, or absent at delivery."""
+
+        order_id: str
+        outcome: str
+        delivered_minor: int
+        released_minor: int
+        released_items: int
+
+        def apply_details(self, aggregate: Account) -> None:
+            order = aggregate.open_orders.pop(self.order_id)
+            usage = aggregate.commissary_by_month[order["month"]]
+            usage["spent_minor"] -= self.released_minor
+            usage["items"] -= self.released_items
+            if self.delivered_minor == 0 and order["delivery_date"]:
+                # Nothing handed over: the week's delivery slot is free again.
+                aggregate.deliveries.pop(order["delivery_date"], None)
+
+    class CommissaryRefunded(MoneyEvent):
+        order_id: str
+        refund_id: str
+        amount_minor: int
+        items: int
+        month: str
+        restores_consumption: bool
+
+        def apply_details(self, aggregate: Account) -> None:
+            if self.restores_consumption:
+                usage = aggregate.commissary_by_month.setdefault(self.month, _no_usage())
+                usage["spent_minor"] -= self.amount_minor
+                usage["items"] -= self.items
+
+    class OrderRescheduled(Event):
+        order_id: str
+        delivery_date: str
+
+        def apply(self, aggregate: Account) -> None:
+            order = aggregate.open_orders[self.order_id]
+            aggregate.deliveries.pop(order["delivery_date"], None)
+            order["delivery_date"] = self.delivery_date
+            aggregate.deliveries[self.delivery_date] = self.order_id
+
+    def month_usage(self, month: str) -> dict[str, int]:
+        return dict(self.commissary_by_month.get(month, _no_usage()))
+
+    def place_order(
+        self, *, entry_id: str, order_id: str, amount: Money, items: int, month: str,
+        delivery_date: str | None, limits: MonthlyLimits, actor: Actor, at: datetime,
+    ) -> None:
+        """Checks the month's limits, the weekly delivery and the funds, then holds."""
+        self.check_active()
+        usage = self.month_usage(month)
+        money_left = limits.money_minor - usage["spent_minor"]
+        if amount.minor_units > money_left:
+            left = Money(max(money_left, 0), self.currency).format()
+            raise Conflict("monthly_limit_exceeded", field="lines",
+                           es=f"El pedido supera el límite mensual en dinero: quedan {left} "
+                           f"este mes (límite fijado por {SOURCE_ES[limits.money_source]}).",
+                           en=f"The order exceeds the monthly money limit: {left} left this "
+                           f"month (limit set by the {limits.money_source}).",
+                           left_minor=max(money_left, 0), source=limits.money_source)
+        items_left = limits.items - usage["items"]
+        if items > items_left:
+            raise Conflict("monthly_item_limit_exceeded", field="lines",
+                           es=f"El pedido supera el límite mensual de artículos: quedan "
+                           f"{max(items_left, 0)} este mes (límite fijado por "
+                           f"{SOURCE_ES[limits.items_source]}).",
+                           en=f"The order exceeds the monthly item limit: {max(items_left, 0)} "
+                           f"left this month (limit set by the {limits.items_source}).",
+                           left_items=max(items_left, 0), source=limits.items_source)
+        if delivery_date and delivery_date in self.deliveries:
+            raise Conflict("weekly_delivery_taken", field="penitentiary_number",
+                           es=f"La PPL ya tiene un pedido para la entrega del {delivery_date} "
+                           "(una entrega por semana): cancélelo y haga uno nuevo.",
+                           en=f"The PPL already has an order for the {delivery_date} delivery "
+                           "(one a week): cancel it and place a new one.",
+                           order_id=self.deliveries[delivery_date])
+        legs = transfer(self._acc(SubAccount.AVAILABLE), self._acc(SubAccount.HELD),
+                        amount.minor_units)
+        self._post(self.OrderPlaced, legs, entry_id=entry_id, order_id=order_id,
+                   amount_minor=amount.minor_units, items=items, month=month,
+                   delivery_date=delivery_date, actor=actor, timestamp=at)
+
+    def settle_order(
+        self, *, entry_id: str, order_id: str, outcome: str, delivered_minor: int,
+        released_minor: int, released_items: int, actor: Actor, at: datetime,
+    ) -> None:
+        held = self._acc(SubAccount.HELD)
+        legs: list[Posting] = []
+        if delivered_minor:
+            legs.extend(transfer(held, UnitAccount.CONTRACTOR_PAYABLE, delivered_minor))
+        if released_minor:
+            legs.extend(transfer(held, self._acc(SubAccount.AVAILABLE), released_minor))
+        self._post(self.OrderSettled, legs, entry_id=entry_id, order_id=order_id,
+                   outcome=outcome, delivered_minor=delivered_minor,
+                   released_minor=released_minor, released_items=released_items,
+                   actor=actor, timestamp=at)
+
+    def refund_commissary(
+        self, *, entry_id: str, order_id: str, refund_id: str, amount: Money, items: int,
+        month: str, restores_consumption: bool, actor: Actor, at: datetime,
+    ) -> None:
+        """Returned goods: the contractor gives the money back to available funds."""
+        if self.status in (AccountStatus.RELEASED, AccountStatus.TRANSFERRED):
+            self.check_active()
+        legs = transfer(UnitAccount.CONTRACTOR_PAYABLE, self._acc(SubAccount.AVAILABLE),
+                        amount.minor_units)
+        self._post(self.CommissaryRefunded, legs, entry_id=entry_id, order_id=order_id,
+                   refund_id=refund_id, amount_minor=amount.minor_units, items=items,
+                   month=month, restores_consumption=restores_consumption, actor=actor,
+                   timestamp=at)
+
+    def reschedule_order(self, order_id: str, delivery_date: str, actor: Actor,
+                         at: datetime) -> None:
+        self.trigger_event(self.OrderRescheduled, order_id=order_id,
+                           delivery_date=delivery_date, actor=actor, timestamp=at)
+
+    # ------------------------------------------------------------------ discipline (XI)
+    # The commissary effect of each disciplinary case is recorded here, in the same atomic
+    # save as the case's own event, so the very next sale (which saves this Account too)
+    # cannot miss it: a sale decided on an older version fails the optimistic-concurrency
+    # check and is decided again.
+
+    class DisciplinaryCaseOpened(Event):
+        case_id: str
+        offence_class: str
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.sanctions[self.case_id] = {
+                "offence_class": self.offence_class,
+                "opened_at": self.timestamp,
+                "windows": [],
+            }
+
+    class CommissaryEffectChanged(Event):
+        case_id: str
+        windows: list[dict[str, Any]]  # starts_at, ends_at (exclusive), kind, limits
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.sanctions[self.case_id]["windows"] = [dict(w) for w in self.windows]
+
+    def note_disciplinary_case(self, *, case_id: str, offence_class: str, actor: Actor,
+                               at: datetime) -> None:
+        if self.status in (AccountStatus.RELEASED, AccountStatus.TRANSFERRED):
+            self.check_active()
+        self.trigger_event(self.DisciplinaryCaseOpened, case_id=case_id,
+                           offence_class=offence_class, actor=actor, timestamp=at)
+
+    def record_commissary_effect(self, *, case_id: str, windows: list[dict[str, Any]],
+                                 actor: Actor, at: datetime) -> bool:
+        """Records when a case suspends or restricts the commissary; False if unchanged."""
+        if case_id not in self.sanctions:
+            raise NotFound("case_not_on_account", field="case_id",
+                           es="Ese caso disciplinario no corresponde a esta PPL.",
+                           en="That disciplinary case does not concern this PPL.")
+        if self.sanctions[case_id]["windows"] == windows:
+            return False
+        self.trigger_event(self.CommissaryEffectChanged, case_id=case_id, windows=windows,
+                           actor=actor, timestamp=at)
+        return True
+
+    def eligibility(self, at: datetime) -> Eligibility:
+        """THE check for a commissary sale or order at instant `at`: eligible, restricted
+        (the lowest limits in force) or suspended, combining every case of this PPL."""
+        return eligibility_at(
+            {case_id: case["windows"] for case_id, case in self.sanctions.items()}, at
+        )
+
 
 def wage_key(employer: str, period: str) -> str:
     return f"{employer}\x00{period}"
@@ -729,7 +927,17 @@ ENTRY_KINDS = {
     "EntryReversed": "reversal",
     "TransferredOut": "transfer_out",
     "Released": "release",
+    "OrderPlaced": "commissary_order",
+    "OrderSettled": "commissary_settlement",
+    "CommissaryRefunded": "commissary_refund",
 }
+
+
+def _no_usage() -> dict[str, int]:
+    return {"spent_minor": 0, "items": 0}
+
+
+SOURCE_ES = {"unit": "la Unidad", "regime": "el régimen", "sanction": "una sanción"}
 
 SUB_NAMES_ES = {
     "available": "peculio libre",

@@ -38,3 +38,19 @@ def idempotency_id(scope: str, key: str) -> UUID:
 
 def key_check_id() -> UUID:
     return _id("key-check", "cipher")
+
+
+def product_id(code: str) -> UUID:
+    return _id("product", code.upper())
+
+
+def catalogue_id() -> UUID:
+    return _id("catalogue", "the-price-list")
+
+
+def delivery_run_id(sector: str, delivery_date: str) -> UUID:
+    return _id("delivery-run", f"{sector}\x00{delivery_date}")
+
+
+def terminal_id(name: str) -> UUID:
+    return _id("terminal", name)

@@ -3,8 +3,8 @@ the rules in force at the time (`settings_at`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +28,22 @@ class UnitSettings:
     deposit_max_single_minor: int | None = 5_000_000
     deposit_cap_per_ppl_month_minor: int | None = 10_000_000
     deposit_cap_per_depositor_month_minor: int | None = 8_000_000
+    # Commissary (V.H.3): the unit's monthly limit in money and in items, per PPL.
+    commissary_month_limit_minor: int = 800_000
+    commissary_month_item_limit: int = 80
+    # Optional stricter limits per regime, e.g. {"aislamiento": {"money_minor": 200000,
+    # "items": 20}}; whichever of unit, regime and sanction is lowest applies.
+    regime_limits: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Delivery calendar (V.H.6): sector -> ISO weekday (1 = Monday ... 7 = Sunday).
+    delivery_days: dict[str, int] = field(default_factory=lambda: {"A": 2, "B": 4})
+    default_delivery_weekday: int = 3
+    # Counter opening hours for walk-up sales (XIII: 07:45 and 13:00-14:30).
+    opening_hours: list[list[str]] = field(
+        default_factory=lambda: [["07:45", "09:00"], ["13:00", "14:30"]]
+    )
+    # Whether a refund gives the month's consumption back (V.H.3 leaves it to the unit).
+    refund_restores_consumption: bool = False
+    max_quantity_per_line: int = 50
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
@@ -35,6 +51,14 @@ class UnitSettings:
     def month_of(self, instant: datetime) -> str:
         """The calendar month of an instant, in the unit's own time zone (YYYY-MM)."""
         return instant.astimezone(self.zone()).strftime("%Y-%m")
+
+    def delivery_weekday(self, sector: str) -> int:
+        return self.delivery_days.get(sector, self.default_delivery_weekday)
+
+    def is_open(self, instant: datetime) -> bool:
+        local = instant.astimezone(self.zone()).time()
+        return any(time.fromisoformat(a) <= local < time.fromisoformat(b)
+                   for a, b in self.opening_hours)
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(UnitSettings))
@@ -76,7 +100,37 @@ def validate_settings(settings: UnitSettings) -> UnitSettings:
                 es="El tope debe ser un entero positivo de centésimos, o vacío.",
                 en="The cap must be a positive whole number of minor units, or empty.",
             )
+    _check_commissary(settings)
     return settings
+
+
+def _bad(name: str, es: str, en: str) -> InvalidInput:
+    return InvalidInput("setting_invalid", field=name, es=es, en=en)
+
+
+def _check_commissary(settings: UnitSettings) -> None:
+    for name in ("commissary_month_limit_minor", "commissary_month_item_limit",
+                 "max_quantity_per_line"):
+        value = getattr(settings, name)
+        if type(value) is not int or value <= 0:
+            raise _bad(name, "Debe ser un entero positivo.", "Must be a positive whole number.")
+    for regime, limits in settings.regime_limits.items():
+        if not isinstance(limits, dict) or not set(limits) <= {"money_minor", "items"} or any(
+            type(v) is not int or v < 0 for v in limits.values()
+        ):
+            raise _bad("regime_limits", f"Límites del régimen {regime} no válidos.",
+                       f"Invalid limits for regime {regime}.")
+    days = [*settings.delivery_days.values(), settings.default_delivery_weekday]
+    if any(type(d) is not int or not 1 <= d <= 7 for d in days):
+        raise _bad("delivery_days", "El día de entrega va de 1 (lunes) a 7 (domingo).",
+                   "The delivery day goes from 1 (Monday) to 7 (Sunday).")
+    try:
+        for start, end in settings.opening_hours:
+            if time.fromisoformat(start) >= time.fromisoformat(end):
+                raise ValueError
+    except (ValueError, TypeError):
+        raise _bad("opening_hours", "Horario no válido: pares [\"HH:MM\", \"HH:MM\"].",
+                   "Invalid hours: pairs of [\"HH:MM\", \"HH:MM\"].") from None
 
 
 class Unit(Aggregate):
