@@ -13,11 +13,15 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 
 from api.auth.controller import AuthController
 from api.auth.middleware import BearerAuthentication
+from api.catalogue.controller import CatalogueController, public_price_list
+from api.commissary.controller import CommissaryController
 from api.depositors.controller import DepositorController
+from api.discipline.controller import DisciplineController
 from api.errors import EXCEPTION_HANDLERS
 from api.payroll.controller import PayrollController
 from api.ppl.controller import PplController
 from api.reports.controller import ReportsController
+from api.terminals.controller import TerminalController
 from api.unit.controller import UnitController
 from api.wire import strict_integers
 from ledger.application.bootstrap import Ledger, bootstrap
@@ -49,6 +53,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         health, AuthController, PplController, DepositorController, PayrollController,
         UnitController,
         ReportsController,
+        DisciplineController,
+        public_price_list, CatalogueController, CommissaryController, TerminalController,
     ]
     return Litestar(
         route_handlers=route_handlers,
