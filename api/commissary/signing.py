@@ -29,7 +29,7 @@ async def requires_signed_terminal_for_clerks(
             timestamp=headers.get("x-terminal-timestamp"),
             nonce=headers.get("x-terminal-nonce"),
             signature=headers.get("x-terminal-signature"),
-            method=connection.scope["method"], path=path, body=body,
+            method=str(connection.scope.get("method", "GET")), path=path, body=body,
         )
     )
 
