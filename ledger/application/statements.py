@@ -34,7 +34,8 @@ def _effect(event: Account.MoneyEvent) -> dict[str, int]:
 def movement(event: Account.MoneyEvent) -> dict[str, Any]:
     details = {k: v for k, v in event.__dict__.items()
                if k in ("reason", "reference", "external_reference", "channel", "employer",
-                        "period", "original_entry_id", "deposit_id", "depositor_id")}
+                        "period", "original_entry_id", "deposit_id", "depositor_id",
+                        "order_id", "outcome", "refund_id")}
     return {
         "at": event.timestamp.isoformat(),
         "entry_id": event.entry_id,
