@@ -82,8 +82,7 @@ class Indigent(Projection):
         for recorded in batch:
             if recorded.topic.startswith("ledger.domain.account:Account."):
                 self._collect(changes, recorded.event)
-        for account_id, change in changes.items():
-            self._write(tx, account_id, change)
+        self._write(tx, changes)
 
     def _collect(self, changes: dict[str, _Change], event: Any) -> None:
         change = changes.setdefault(str(event.originator_id), _Change())
@@ -101,21 +100,24 @@ class Indigent(Projection):
         if (status := _status_after(event)) is not None:
             change.updates["status"] = status
 
-    def _write(self, tx: Tx, account_id: str, change: _Change) -> None:
-        if change.admitted is not None:
-            number, sector, admitted_at = change.admitted
-            tx.execute("INSERT INTO proj_indigent (account_id, number, sector, status, "
-                       "admitted_at, available_minor, last_deposit_at) "
-                       "VALUES (%s, %s, %s, %s, %s, 0, NULL)",
-                       (account_id, number, sector, AccountStatus.ACTIVE.value, admitted_at))
-        tx.execute("UPDATE proj_indigent SET available_minor = available_minor + %s "
-                   "WHERE account_id = %s", (change.available_delta, account_id))
-        if change.last_deposit_at is not None:
-            tx.execute("UPDATE proj_indigent SET last_deposit_at = %s WHERE account_id = %s",
-                       (change.last_deposit_at, account_id))
-        for column, value in change.updates.items():  # column names are the two above
-            tx.execute(f"UPDATE proj_indigent SET {column} = %s WHERE account_id = %s",  # noqa: S608
-                       (value, account_id))
+    def _write(self, tx: Tx, changes: dict[str, _Change]) -> None:
+        """A few statements per batch, each for every PPL the batch touched."""
+        tx.executemany(
+            "INSERT INTO proj_indigent (account_id, number, sector, status, admitted_at, "
+            "available_minor, last_deposit_at) VALUES (%s, %s, %s, %s, %s, 0, NULL)",
+            [(account_id, c.admitted[0], c.admitted[1], AccountStatus.ACTIVE.value,
+              c.admitted[2]) for account_id, c in changes.items() if c.admitted])
+        tx.executemany(
+            "UPDATE proj_indigent SET available_minor = available_minor + %s "
+            "WHERE account_id = %s",
+            [(c.available_delta, a) for a, c in changes.items() if c.available_delta])
+        tx.executemany(
+            "UPDATE proj_indigent SET last_deposit_at = %s WHERE account_id = %s",
+            [(c.last_deposit_at, a) for a, c in changes.items() if c.last_deposit_at])
+        for column in ("sector", "status"):
+            tx.executemany(
+                f"UPDATE proj_indigent SET {column} = %s WHERE account_id = %s",  # noqa: S608
+                [(c.updates[column], a) for a, c in changes.items() if column in c.updates])
 
 
 def indigent_list(tx: Tx, settings: IndigentSettings, now: datetime) -> list[dict[str, Any]]:

@@ -89,15 +89,15 @@ class ViewDatabase:
             with self._postgres().connection() as conn, conn.transaction(), conn.cursor() as cur:
                 yield Tx(cur, self.kind)
             return
-        conn = self._sqlite()
-        cur = conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        lite = self._sqlite()
+        lite_cursor = lite.cursor()
+        lite_cursor.execute("BEGIN IMMEDIATE")
         try:
-            yield Tx(cur, self.kind)
+            yield Tx(lite_cursor, self.kind)
         except BaseException:
-            conn.rollback()
+            lite.rollback()
             raise
-        conn.commit()
+        lite.commit()
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
@@ -106,10 +106,10 @@ class ViewDatabase:
             with self._postgres().connection() as conn, conn.transaction(), conn.cursor() as cur:
                 yield Tx(cur, self.kind)
             return
-        conn = self._sqlite()
-        cur = conn.cursor()
-        cur.execute("BEGIN")
+        lite = self._sqlite()
+        reader = lite.cursor()
+        reader.execute("BEGIN")
         try:
-            yield Tx(cur, self.kind)
+            yield Tx(reader, self.kind)
         finally:
-            conn.rollback()
+            lite.rollback()
