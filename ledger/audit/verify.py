@@ -67,13 +67,14 @@ class _Row:
     chain_hash: bytes
 
 
-def _chain_rows(views: ViewDatabase) -> Iterator[_Row]:
+def _chain_rows(views: ViewDatabase, bound: int) -> Iterator[_Row]:
     after = 0
     while True:
         with views.reading() as tx:
             rows = tx.fetchall("SELECT position, originator_id, originator_version, "
                                "record_hash, chain_hash FROM audit_chain WHERE position > %s "
-                               "ORDER BY position LIMIT %s", (after, PAGE))
+                               "AND position <= %s ORDER BY position LIMIT %s",
+                               (after, bound, PAGE))
         if not rows:
             return
         for p, o, v, r, c in rows:
@@ -81,10 +82,11 @@ def _chain_rows(views: ViewDatabase) -> Iterator[_Row]:
         after = int(rows[-1][0])
 
 
-def _checkpoints(views: ViewDatabase) -> dict[int, Checkpoint]:
+def _checkpoints(views: ViewDatabase, bound: int) -> dict[int, Checkpoint]:
     with views.reading() as tx:
         rows = tx.fetchall("SELECT position, length, chain_hash, signed_at, key_id, signature "
-                           "FROM audit_checkpoints ORDER BY length")
+                           "FROM audit_checkpoints WHERE position <= %s ORDER BY length",
+                           (bound,))
     return {int(r[0]): Checkpoint(int(r[0]), int(r[1]), *r[2:]) for r in rows}
 
 
@@ -135,10 +137,17 @@ class _Walk:
 
 
 def verify(source: EventSource, views: ViewDatabase, public_key: Ed25519PublicKey) -> Verdict:
-    """Walks the events table and the chain side by side, in position order."""
-    walk = _Walk(public_key, _checkpoints(views))
-    events = source.all(PAGE)
-    rows = _chain_rows(views)
+    """Walks the events table and the chain side by side, in position order, up to the
+    furthest position of either when it starts (what is stored later waits for next time;
+    a chain longer than the events table means events were removed from its end)."""
+    events_head = source.head()
+    with views.reading() as tx:
+        top = tx.fetchone("SELECT MAX(position) FROM audit_chain")
+    chain_head = int(top[0]) if top and top[0] is not None else 0
+    bound = max(events_head, chain_head)
+    walk = _Walk(public_key, _checkpoints(views, bound))
+    events = (e for e in source.all(PAGE) if e.position <= bound)
+    rows = _chain_rows(views, bound)
     event = next(events, None)
     row = next(rows, None)
     while event is not None or row is not None:

@@ -137,3 +137,10 @@ def test_ledger_audit_verify_prints_the_first_mismatch_and_exits_1(
                        victim.originator_version, "the chained event is missing from the "
                        "events table")
     assert f"FIRST MISMATCH: {expected.describe()}" in result.output
+
+
+def test_the_newest_event_deleted_is_named_too(chained: Ledger) -> None:
+    newest = list(chained.read_side.source.all())[-1].notification
+    table, id_column = _events_table(chained)
+    chained.ctx.side.execute(f"DELETE FROM {table} WHERE {id_column} = %s", (newest.id,))  # noqa: S608
+    assert _found(_verify(chained)) == [_expected("deleted", newest)]
