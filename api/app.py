@@ -18,6 +18,7 @@ from api.commissary.controller import CommissaryController
 from api.depositors.controller import DepositorController
 from api.discipline.controller import DisciplineController
 from api.errors import EXCEPTION_HANDLERS
+from api.pages import PAGE_PATHS, pages_routers, pages_template_config
 from api.payroll.controller import PayrollController
 from api.ppl.controller import PplController
 from api.reports.controller import ReportsController
@@ -27,7 +28,7 @@ from api.wire import strict_integers
 from ledger.application.bootstrap import Ledger, bootstrap
 from ledger.infrastructure.config import Settings
 
-OPEN_PATHS = ["^/schema", "^/health"]
+OPEN_PATHS = ["^/schema", "^/health", *PAGE_PATHS]
 
 
 @get("/health", exclude_from_auth=True, sync_to_thread=False)
@@ -56,8 +57,11 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         DisciplineController,
         public_price_list, CatalogueController, CommissaryController, TerminalController,
     ]
+    route_handlers += pages_routers(
+        secure_cookies=(settings or Settings.from_env()).secure_cookies)
     return Litestar(
         route_handlers=route_handlers,
+        template_config=pages_template_config(),
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=strict_integers,

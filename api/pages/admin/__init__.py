@@ -1,0 +1,1 @@
+"""Pages for the finance administrator, the auditor and the contract inspector."""

@@ -1,0 +1,1 @@
+"""Pages for families and friends who deposit (V.H.8)."""
