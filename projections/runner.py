@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import psycopg
+
 from projections import tracking
 from projections.base import Projection
 from projections.source import EventSource
@@ -30,9 +32,15 @@ class Runner:
         self.source = source
         self.views = views
         self.batch_size = batch_size
-        with views.transaction() as tx:
-            tracking.ensure(tx, projection.name)
-            projection.create(tx)
+        for attempt in range(3):
+            try:
+                with views.transaction() as tx:
+                    tracking.ensure(tx, projection.name)
+                    projection.create(tx)
+                break
+            except psycopg.errors.UniqueViolation:  # two processes creating the tables at once
+                if attempt == 2:
+                    raise
 
     @property
     def name(self) -> str:
