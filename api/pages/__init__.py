@@ -1,5 +1,6 @@
 """Server-rendered pages in the same service: families (`/familias`), administrators and
-the contract inspector (`/admin`), sign-in (`/sesion`), the language switch (`/idioma`)
+the contract inspector (`/admin`), the contractor (`/contratista`), the public price list
+(`/precios`), sign-in (`/sesion`), the language switch (`/idioma`)
 and vendored assets (`/static`). They authenticate with their own cookie session
 (api/pages/session.py), so the API's bearer middleware skips PAGE_PATHS. See
 docs/PAGES.md."""
@@ -15,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from api.pages.admin.controller import AdminPages
+from api.pages.contractor.controller import ContractorPages, PublicPriceList
 from api.pages.families.controller import FamilyPages
 from api.pages.public import PublicPages
 from api.pages.render import PAGE_EXCEPTION_HANDLERS
@@ -23,8 +25,8 @@ from api.pages.session import PageSession, check_csrf
 HERE = Path(__file__).parent
 
 # Regular expressions the bearer middleware must not authenticate (searched in the path).
-PAGE_PATHS = ["^/$", "^/familias(/|$)", "^/admin(/|$)", "^/sesion(/|$)", "^/idioma(/|$)",
-              "^/static/"]
+PAGE_PATHS = ["^/$", "^/familias(/|$)", "^/admin(/|$)", "^/contratista(/|$)", "^/precios(/|$)",
+              "^/sesion(/|$)", "^/idioma(/|$)", "^/static/"]
 
 
 def pages_template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -38,7 +40,7 @@ def pages_routers(*, secure_cookies: bool) -> list[Router]:
                                         include_in_schema=False)
     pages = Router(
         path="/",
-        route_handlers=[PublicPages, FamilyPages, AdminPages],
+        route_handlers=[PublicPages, FamilyPages, AdminPages, ContractorPages, PublicPriceList],
         middleware=[DefineMiddleware(PageSession, secure=secure_cookies)],
         before_request=check_csrf,
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -22,16 +22,16 @@ _COMMA_DECIMAL = re.compile(r"^\d+(,\d+)?$")  # 1500,50
 _POINT_DECIMAL = re.compile(r"^\d+(\.\d{1,2})?$")  # 1500.50 (one or two decimals)
 
 
-def _amount_invalid(exponent: int) -> InvalidInput:
+def _amount_invalid(exponent: int, field: str) -> InvalidInput:
     return InvalidInput(
-        "amount_invalid", field="amount",
+        "amount_invalid", field=field,
         es=f"Escriba el importe en cifras, con hasta {exponent} decimales (por ejemplo "
            "1500 o 1.500,50).",
         en=f"Write the amount in figures, with up to {exponent} decimals (for example 1500 "
            "or 1,500.50).")
 
 
-def parse_major_amount(text: str, currency: str) -> int:
+def parse_major_amount(text: str, currency: str, *, field: str = "amount") -> int:
     """'1.500,50', '1500,50', '1500.50', '1,500.50' and '1500' are understood; the result
     is minor units. Anything else, or too many decimals, is refused on the field."""
     exponent = CURRENCY_EXPONENTS.get(currency, 2)
@@ -45,9 +45,9 @@ def parse_major_amount(text: str, currency: str) -> int:
     elif _POINT_DECIMAL.match(value):
         whole, _, decimals = value.partition(".")
     else:
-        raise _amount_invalid(exponent)
+        raise _amount_invalid(exponent, field)
     if len(decimals) > exponent or len(whole) > 15:
-        raise _amount_invalid(exponent)
+        raise _amount_invalid(exponent, field)
     return int(whole) * 10**exponent + int((decimals or "0").ljust(exponent, "0") or 0)
 
 

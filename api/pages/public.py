@@ -31,6 +31,8 @@ def home_of(principal: Principal | None) -> str:
         return "/familias"
     if principal.role in STAFF_PAGES:
         return "/admin"
+    if principal.role is Role.CONTRACTOR:
+        return "/contratista"
     return "/"
 
 

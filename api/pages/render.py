@@ -27,7 +27,7 @@ log = logging.getLogger("ledger.pages")
 # Domain field -> form field, where the two names differ.
 FIELD_MAP = {"amount_minor": "amount", "original_entry_id": "reason", "depositor_id": "form",
              "deposit_id": "form", "Idempotency-Key": "form", "as_of": "as_of",
-             "from": "from", "to": "to"}
+             "from": "from", "to": "to", "unit_price_minor": "price", "product_code": "code"}
 
 FormPage = Callable[[Request[Any, Any, Any], dict[str, str], dict[str, str]], Template]
 

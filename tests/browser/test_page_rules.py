@@ -28,6 +28,7 @@ from ledger.application.web_security import (
 )
 from ledger.domain.account import ENTRY_KINDS, AccountStatus, DepositState
 from ledger.domain.actor import Role
+from ledger.domain.catalogue import Category, Container
 from ledger.domain.errors import LedgerError, Unauthenticated
 from ledger.domain.postings import SubAccount
 from ledger.infrastructure.config import Settings
@@ -208,7 +209,9 @@ def test_every_text_the_templates_ask_for_is_in_the_catalogue_in_both_languages(
                | {f"state.{s.value}" for s in DepositState}
                | {f"status.{s.value}" for s in AccountStatus}
                | {f"sub.{s.value}" for s in SubAccount}
-               | {f"role.{r.value}" for r in Role})
+               | {f"role.{r.value}" for r in Role}
+               | {f"category.{c.value}" for c in Category}
+               | {f"container.{c.value}" for c in Container})
     missing = sorted(k for k in used | dynamic if k not in M)
     assert missing == []
     assert all(es and en for es, en in M.values())

@@ -1,0 +1,1 @@
+"""Pages for the PPP contractor, and the public price list (V.H.1)."""
