@@ -1,28 +1,38 @@
 """The read side of one ledger: every projection with its runner, over one view database.
 
-To add a read model (e.g. the commissary's month-to-date spend): write one module with a
-Projection subclass and add it to `_projections` below."""
+To add a read model: write one module with a Projection subclass and add it to
+`_projections` below.
+
+A read can wait for the projection to include a write first (`wait_for`): a log position
+(e.g. the one a receipt names), or `latest`, the log's head when the read starts."""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ledger.application.store import LedgerStore
 from ledger.audit.chain import DEFAULT_INTERVAL, AuditChain
 from ledger.domain.errors import LedgerError, NotFound
 from ledger.infrastructure.database import Database
 from ledger.infrastructure.keys import UnitKeys
+from projections import commissary_eligibility, commissary_month, pick_lists
 from projections.balances import Balances
 from projections.base import Projection
+from projections.commissary_eligibility import CommissaryEligibility
+from projections.commissary_month import CommissaryMonth
 from projections.general_ledger import GeneralLedger
 from projections.indigent import Indigent, IndigentSettings, indigent_list
+from projections.pick_lists import PickLists
 from projections.runner import Runner
+from projections.sales_ledger import SalesLedger
 from projections.source import EventSource
 from projections.sql import ViewDatabase
 
 WAIT_TIMEOUT_SECONDS = 5.0
+LATEST = "latest"
+WaitFor = int | Literal["latest"] | None
 
 
 class ProjectionBehind(LedgerError):
@@ -32,6 +42,7 @@ class ProjectionBehind(LedgerError):
 
 def _projections(store: LedgerStore, keys: UnitKeys, chain_interval: int) -> list[Projection]:
     return [Balances(), GeneralLedger(store), Indigent(),
+            CommissaryMonth(), CommissaryEligibility(), PickLists(), SalesLedger(store),
             AuditChain(keys.signing_key, interval=chain_interval)]
 
 
@@ -85,9 +96,16 @@ class ReadSide:
                 time.sleep(poll_seconds)
             done += 1
 
-    def caught_up(self, name: str, wait_for: int | None) -> int:
+    def target(self, wait_for: WaitFor) -> int | None:
+        """The position a read waits for: `latest` is the log's head at this moment."""
+        if isinstance(wait_for, str):
+            return self.source.head()
+        return wait_for
+
+    def caught_up(self, name: str, wait_for: WaitFor) -> int:
         """The projection's position, after reaching `wait_for` if one is given."""
         runner = self.runner(name)
+        wait_for = self.target(wait_for)
         if wait_for is not None and not runner.wait_for(wait_for, self.wait_timeout):
             position = runner.position()
             raise ProjectionBehind(
@@ -99,7 +117,21 @@ class ReadSide:
                 position=position, wait_for=wait_for)
         return runner.position()
 
-    def indigent(self, now: datetime, wait_for: int | None = None) -> dict[str, Any]:
+    def caught_up_together(self, names: tuple[str, ...], wait_for: WaitFor) -> int:
+        """Several projections at ONE position (a report that joins them): each reaches
+        `wait_for` (default: the log's head now), then all are caught up to the furthest
+        of them. Returns that position; a runner moving meanwhile may leave one further
+        ahead, which `positions` in the answer shows."""
+        target = self.source.head() if wait_for is None else self.target(wait_for)
+        reached = max(self.caught_up(name, target) for name in names)
+        for name in names:
+            self.runner(name).catch_up(until=reached)
+        return reached
+
+    def positions(self, names: tuple[str, ...]) -> dict[str, int]:
+        return {name: self.runner(name).position() for name in names}
+
+    def indigent(self, now: datetime, wait_for: WaitFor = None) -> dict[str, Any]:
         """The indigent list as of `now`, from the projection (III.D.16)."""
         position = self.caught_up("indigent", wait_for)
         with self.views.reading() as tx:
@@ -108,3 +140,44 @@ class ReadSide:
         return {"position": position, "as_of": now.isoformat(),
                 "threshold_minor": settings.threshold_minor, "quiet_days": settings.quiet_days,
                 "ppl": rows}
+
+    def month_to_date(self, number: str, month: str, wait_for: WaitFor = None) -> dict[str, Any]:
+        """A PPL's commissary spend and items in a month (what counts against the limit)."""
+        position = self.caught_up("commissary_month", wait_for)
+        with self.views.reading() as tx:
+            figures = commissary_month.month_to_date(tx, number, month)
+        return {"position": position, "penitentiary_number": number, "month": month, **figures}
+
+    def month_of_everyone(self, month: str, wait_for: WaitFor = None) -> dict[str, Any]:
+        position = self.caught_up("commissary_month", wait_for)
+        with self.views.reading() as tx:
+            rows = commissary_month.month_rows(tx, month)
+        return {"position": position, "month": month, "ppl": rows}
+
+    def eligibility(self, number: str, at: datetime, zone: Any,
+                    wait_for: WaitFor = None) -> dict[str, Any]:
+        """The PPL's commissary eligibility at `at`, computed now from the stored windows."""
+        position = self.caught_up("commissary_eligibility", wait_for)
+        with self.views.reading() as tx:
+            answer = commissary_eligibility.eligibility_of(tx, number, at, zone)
+        if answer is None:
+            raise NotFound("ppl_not_found", field="penitentiary_number",
+                           es=f"No hay ninguna PPL con el número penitenciario {number}.",
+                           en=f"No PPL with penitentiary number {number}.")
+        return {"position": position, **answer}
+
+    def not_eligible(self, at: datetime, zone: Any, wait_for: WaitFor = None) -> dict[str, Any]:
+        """Every PPL suspended or restricted at `at`."""
+        position = self.caught_up("commissary_eligibility", wait_for)
+        with self.views.reading() as tx:
+            rows = commissary_eligibility.not_eligible(tx, at, zone)
+        return {"position": position, "at": at.astimezone(zone).isoformat(), "ppl": rows}
+
+    def pick_list(self, sector: str, delivery_date: str,
+                  wait_for: WaitFor = None) -> dict[str, Any]:
+        """What the contractor bags for a sector's delivery day."""
+        position = self.caught_up("pick_lists", wait_for)
+        with self.views.reading() as tx:
+            rows = pick_lists.pick_list(tx, sector, delivery_date)
+        return {"position": position, "sector": sector, "date": delivery_date,
+                "pick_list": rows}

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import Mapper, Notification
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from ledger.application.store import LedgerStore
 
@@ -22,6 +22,11 @@ def carries_postings(topic: str) -> bool:
     except Exception:  # noqa: BLE001 - a topic no longer in the code carries no money we know
         return False
     return any("postings" in getattr(k, "__annotations__", {}) for k in cls.__mro__)
+
+
+def topics(*classes: type) -> tuple[str, ...]:
+    """The stored topics of these event classes (to filter the log in the database)."""
+    return tuple(get_topic(cls) for cls in classes)
 
 
 @dataclass
@@ -64,3 +69,18 @@ class EventSource:
         while batch := self.after(position, page):
             yield from batch
             position = batch[-1].position
+
+    def between(self, after: int, up_to: int | None = None, of_topics: Sequence[str] = (),
+                page: int = 1000) -> Iterator[Recorded]:
+        """The events at positions after `after` and up to `up_to` (default: the end),
+        only of `of_topics` when given (filtered by the database, never decrypted)."""
+        position = after
+        while True:
+            batch = self.recorder.select_notifications(
+                start=position, limit=page, stop=up_to, topics=tuple(of_topics),
+                inclusive_of_start=False)
+            if not batch:
+                return
+            for notification in batch:
+                yield Recorded(notification, self.mapper)
+            position = int(batch[-1].id)

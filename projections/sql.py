@@ -45,6 +45,17 @@ class Tx:
         self._cursor.execute(self._sql(statement), tuple(params))
         return [tuple(r) for r in self._cursor.fetchall()]
 
+    def fetchall_in(self, statement: str, values: Sequence[Any],
+                    chunk: int = 500) -> list[tuple[Any, ...]]:
+        """Rows for `values` in chunks (SQLite's limit on bound parameters): `statement`
+        holds one `{in}` where the placeholders go, e.g. `WHERE id IN ({in})`."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), chunk):
+            part = list(values[start:start + chunk])
+            rows += self.fetchall(statement.format(**{"in": ", ".join(["%s"] * len(part))}),
+                                  part)
+        return rows
+
 
 class ViewDatabase:
     """Opened lazily: a process that never reads a projection never connects."""
@@ -101,9 +112,11 @@ class ViewDatabase:
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
-        """A consistent read of several statements."""
+        """A consistent read of several statements: one snapshot (PostgreSQL: repeatable
+        read, read only; SQLite: one read transaction in WAL mode)."""
         if self.kind == "postgres":
             with self._postgres().connection() as conn, conn.transaction(), conn.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 yield Tx(cur, self.kind)
             return
         lite = self._sqlite()

@@ -4,17 +4,18 @@ by the trust bank, clearing and safe, and a past instant shows the books as they
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.application.bootstrap import Ledger
-from ledger.application.trial_balance import TrialBalance
+from ledger.application.trial_balance import TrialBalance, fast_postings_as_of, postings_as_of
 from ledger.domain.errors import InvalidInput, LedgerError
 from ledger.domain.ids import account_id
 from tests.factories import ADMIN, PAYROLL, ManualClock, admit, deposit, fund, register_depositor
+from tests.integration.commissary_story import commissary_history, local
 from tests.integration.test_projections import tables, varied_history
 
 
@@ -84,7 +85,7 @@ def test_any_history_keeps_the_trial_balance_zero_and_the_projections_equal_to_i
     report = TrialBalance(ledger.ctx).as_of()
     assert report["balanced"], report
     ledger.read_side.catch_up_all()
-    general = {}
+    general: dict[str, int] = {}
     for account, _, debits, credits, _ in tables(ledger)["general_ledger"]:
         general[account] = general.get(account, 0) + int(debits) - int(credits)
     assert {a: v for a, v in general.items() if v} == {
@@ -131,3 +132,44 @@ def _operate(ledger: Ledger, kind: str, number: str, amount: int, depositor: str
         ledger.funds.assess_damage(number=number, amount_minor=amount, currency="UYU",
                                    reason="daño", reference="exp", actor=ADMIN, request=None)
     return {}
+
+
+def test_the_fast_trial_balance_equals_the_full_scan_at_every_instant_around_a_month_end(
+        ledger: Ledger, clock: ManualClock) -> None:
+    varied_history(ledger, clock)
+    commissary_history(ledger, clock)  # orders across the 30 November / 1 December midnight
+    read_side = ledger.read_side
+    instants = [local("2026-11-01T00:00"), local("2026-11-16T09:59"),
+                local("2026-11-30T23:59"), local("2026-11-30T23:59:59.999999"),
+                local("2026-12-01T00:00"), local("2026-12-01T00:00:59"),
+                local("2026-12-01T10:00"), local("2026-12-31T23:59"), clock.now()]
+    instants += [recorded.event.timestamp for recorded in read_side.source.all()][::9]
+    position = read_side.source.head() * 2 // 3
+    read_side.runner("general_ledger").batch_size = position
+    read_side.runner("general_ledger").catch_up(until=position)  # a third still unprocessed
+    for _ in range(2):
+        for instant in instants:
+            expected = {a: v for a, v in postings_as_of(read_side.source, instant).items() if v}
+            fast = fast_postings_as_of(read_side, ledger.ctx, instant)
+            assert {a: v for a, v in fast.items() if v} == expected, instant
+        read_side.runner("general_ledger").catch_up()
+    assert TrialBalance(ledger.ctx, read_side).as_of("2026-11-30") == TrialBalance(
+        ledger.ctx).as_of("2026-11-30")
+    november = TrialBalance(ledger.ctx, read_side).as_of("2026-11-30")
+    # Five orders held at the November month end, the last placed at 23:59:30 local time.
+    assert november["balanced"]
+    assert november["ppl_side"]["held"] == 250_00 + 210_00 + 80_00 + 150_00 + 80_00
+
+
+def test_a_unit_whose_time_zone_changed_gets_the_full_scan(ledger: Ledger,
+                                                           clock: ManualClock) -> None:
+    admit(ledger, "P-1")
+    fund(ledger, "P-1", 300_00)
+    clock.advance(days=1)
+    ledger.unit.change({"time_zone": "UTC"}, "la unidad pasa a UTC", ADMIN, None)
+    clock.advance(hours=2)
+    fund(ledger, "P-1", 50_00, document="9.999.999-9")
+    ledger.read_side.catch_up_all()
+    for instant in (clock.now(), clock.now() - timedelta(hours=3)):
+        expected = postings_as_of(ledger.read_side.source, instant)
+        assert fast_postings_as_of(ledger.read_side, ledger.ctx, instant) == expected
