@@ -21,6 +21,8 @@ from api.errors import EXCEPTION_HANDLERS
 from api.pages import PAGE_PATHS, pages_routers, pages_template_config
 from api.payroll.controller import PayrollController
 from api.ppl.controller import PplController
+from api.reports.commissary import CommissaryReportsController
+from api.reports.contractor import ContractorReportsController
 from api.reports.controller import ReportsController
 from api.terminals.controller import TerminalController
 from api.unit.controller import UnitController
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     route_handlers: list[Any] = [
         health, AuthController, PplController, DepositorController, PayrollController,
         UnitController,
-        ReportsController,
+        ReportsController, CommissaryReportsController, ContractorReportsController,
         DisciplineController,
         public_price_list, CatalogueController, CommissaryController, TerminalController,
     ]

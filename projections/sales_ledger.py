@@ -123,9 +123,7 @@ def sales_lines(tx: Tx, first_day: str, last_day: str) -> list[dict[str, Any]]:
     rows = tx.fetchall(f"SELECT {', '.join(COLUMNS)} FROM proj_sales_ledger "  # noqa: S608
                        "WHERE day >= %s AND day <= %s ORDER BY day, at, line_id",
                        (first_day, last_day))
-    return [{**dict(zip(COLUMNS, row, strict=True)),
-             **{k: int(row[COLUMNS.index(k)])
-                for k in ("quantity", "unit_price_minor", "amount_minor")}} for row in rows]
+    return [_line(row) for row in rows]
 
 
 def totals_by(tx: Tx, first_day: str, last_day: str, column: str) -> dict[str, dict[str, int]]:
@@ -145,6 +143,35 @@ def totals_by(tx: Tx, first_day: str, last_day: str, column: str) -> dict[str, d
         else:
             entry["refunds_minor"], entry["returned"] = int(amount), int(quantity)
     return totals
+
+
+def product_totals(tx: Tx, first_day: str, last_day: str) -> list[dict[str, Any]]:
+    """Per product on days first..last: name, category, units sold and returned, amounts."""
+    rows = tx.fetchall(
+        "SELECT product_code, MAX(name), MAX(category), "
+        "SUM(CASE WHEN kind = 'sale' THEN quantity ELSE 0 END), "
+        "SUM(CASE WHEN kind = 'refund' THEN quantity ELSE 0 END), "
+        "SUM(CASE WHEN kind = 'sale' THEN amount_minor ELSE 0 END), "
+        "SUM(CASE WHEN kind = 'refund' THEN amount_minor ELSE 0 END) "
+        "FROM proj_sales_ledger WHERE day >= %s AND day <= %s "
+        "GROUP BY product_code ORDER BY product_code", (first_day, last_day))
+    return [{"product_code": code, "name": name, "category": category, "sold": int(sold),
+             "returned": int(returned), "sales_minor": int(sales), "refunds_minor": int(refunds)}
+            for code, name, category, sold, returned, sales, refunds in rows]
+
+
+def lines_by_id(tx: Tx, line_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Sales ledger lines by id, whatever their day."""
+    rows = tx.fetchall_in(f"SELECT {', '.join(COLUMNS)} FROM proj_sales_ledger "  # noqa: S608
+                          "WHERE line_id IN ({in})", line_ids)
+    return {row[0]: _line(row) for row in rows}
+
+
+def _line(row: tuple[Any, ...]) -> dict[str, Any]:
+    line = dict(zip(COLUMNS, row, strict=True))
+    for key in ("quantity", "unit_price_minor", "amount_minor"):
+        line[key] = int(line[key])
+    return line
 
 
 def sales_ledger_rows(tx: Tx) -> list[tuple[Any, ...]]:

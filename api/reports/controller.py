@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from api.deps import ledger_of
 from api.guards import requires_staff_reader
+from api.reports.params import wait_for_of
 from ledger.application.statement_csv import statement_csv
 from ledger.application.statement_pdf import statement_pdf
 from ledger.application.trial_balance import TrialBalance
@@ -23,12 +24,13 @@ class ReportsController(Controller):
 
     @get("/indigent", sync_to_thread=True)
     def indigent(self, request: Request[Any, Any, Any],
-                 wait_for: int | None = Parameter(query="wait_for", ge=0, default=None),
+                 wait_for: str | None = Parameter(query="wait_for", default=None),
                  ) -> dict[str, Any]:
         """PPL under the funds threshold with no recent deposit (III.D.16). With
-        `wait_for`, answers only once the list includes every event up to that position."""
+        `wait_for` (a position, or `latest`), answers only once the list includes every
+        event up to that position."""
         ledger = ledger_of(request)
-        return ledger.read_side.indigent(ledger.ctx.clock.now(), wait_for)
+        return ledger.read_side.indigent(ledger.ctx.clock.now(), wait_for_of(wait_for))
 
     @get("/projections", sync_to_thread=True)
     def projections(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
@@ -40,7 +42,8 @@ class ReportsController(Controller):
                       as_of: str | None = Parameter(query="as_of", default=None),
                       ) -> dict[str, Any]:
         """The unit's trial balance as of an instant or a day's end, from the history."""
-        return TrialBalance(ledger_of(request).ctx).as_of(as_of)
+        ledger = ledger_of(request)
+        return TrialBalance(ledger.ctx, ledger.read_side).as_of(as_of)
 
     @get("/ppl/{number:str}/statement.csv", sync_to_thread=True)
     def statement_as_csv(self, request: Request[Any, Any, Any], number: str,

@@ -82,4 +82,13 @@ def test_statement_exports_and_trial_balance_over_http(ledger: Ledger,
     balance = _get(client, "/reports/trial-balance", as_of="2026-11-30").json()
     assert balance["balanced"] and balance["ppl_side"]["available"] == 250_00
     status = {row["name"]: row for row in _get(client, "/reports/projections").json()}
-    assert set(status) == {"balances", "general_ledger", "indigent", "audit_chain"}
+    assert set(status) == {"balances", "general_ledger", "indigent", "commissary_month",
+                           "commissary_eligibility", "pick_lists", "sales_ledger", "audit_chain"}
+
+
+def test_an_indigent_read_can_wait_for_the_latest_write(ledger: Ledger,
+                                                        client: TestClient[Any]) -> None:
+    admit(ledger, "P-1")
+    answer = _get(client, "/reports/indigent", wait_for="latest")
+    assert answer.json()["position"] == ledger.ctx.store.event_count()
+    assert [p["penitentiary_number"] for p in answer.json()["ppl"]] == ["P-1"]
