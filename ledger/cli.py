@@ -214,5 +214,36 @@ def audit_sign() -> None:
                f"{checkpoint.chain_hash}")
 
 
+
+@main.group()
+def terminals() -> None:
+    """POS terminals trusted by key (the clerks' app, `ledger-pos`)."""
+
+
+@terminals.command("register")
+@click.option("--id", "terminal_id", required=True)
+@click.option("--public-key", required=True, help="base64, as `ledger-pos keygen` prints it")
+@click.option("--name", default="Terminal del economato")
+def terminals_register(terminal_id: str, public_key: str, name: str) -> None:
+    """Trusts a terminal's public key. Registering the same key again is a no-op."""
+    from ledger.domain.actor import Actor
+    from ledger.domain.errors import LedgerError
+    from ledger.domain.ids import terminal_id as terminal_aggregate_id
+
+    ledger = _open()
+    known = ledger.ctx.store.find(terminal_aggregate_id(terminal_id))  # type: ignore[attr-defined]
+    if known is not None and known.public_key == public_key and not known.revoked:
+        click.echo(f"terminal {terminal_id} already registered with this key")
+        return
+    try:
+        ledger.terminals.register(terminal_id=terminal_id, name=name,  # type: ignore[attr-defined]
+                                  public_key=public_key, actor=Actor.system("cli"),
+                                  request=None)
+    except LedgerError as error:
+        click.echo(f"error: {error.messages['en']}", err=True)
+        sys.exit(1)
+    click.echo(f"terminal {terminal_id} registered")
+
+
 if __name__ == "__main__":
     main()

@@ -26,6 +26,22 @@ DEPOSITORS = [
     ("Sofía Fernández", "7.333.444-5", "hermana", "099 333 444"),
 ]
 
+# The contractor's price list and this week's orders of sector A, so the POS
+# (`ledger-pos`) has a delivery run to open.
+PRODUCTS = [
+    ("GALL-01", "Galletas de agua", "food_no_cooking", 5000, 1, "cellophane"),
+    ("YERBA-1", "Yerba mate 1 kg", "food_no_cooking", 18000, 1, "paper"),
+    ("JAB-01", "Jabón de tocador", "hygiene", 8000, 1, "cardboard"),
+    ("PASTA-1", "Pasta dental", "hygiene", 9500, 1, "plastic"),
+    ("CIG-20", "Cigarrillos x20", "cigarettes", 15000, 2, "cardboard"),
+    ("MED-01", "Medias de algodón", "underwear", 12000, 1, "plastic"),
+]
+ORDERS = [
+    ("P-1001", {"GALL-01": 2, "YERBA-1": 1, "JAB-01": 1}),
+    ("P-1002", {"CIG-20": 2, "PASTA-1": 1}),
+    ("P-1003", {"GALL-01": 3, "MED-01": 1}),
+]
+
 USERS = [
     ("finanzas", Role.FINANCE_ADMIN),
     ("nomina", Role.PAYROLL_OFFICER),
@@ -66,6 +82,16 @@ def load_demo(ledger: Ledger) -> list[tuple[str, str]]:
                                actor=actor, request=None)
     ledger.funds.take_cash_into_custody(number="P-2003", amount_minor=35000, currency="UYU",
                                         reference="Acta de ingreso 88", actor=actor, request=None)
+    for code, name, category, price, item_units, container in PRODUCTS:
+        ledger.price_list.list_product(code=code, name=name, category=category,
+                                       unit_price_minor=price, item_units=item_units,
+                                       container=container, contains_alcohol=False,
+                                       made_by_ppl=False, effective_at=None, actor=actor,
+                                       request=None)
+    for number, lines in ORDERS:  # for the next delivery of sector A
+        ledger.commissary.place_order(number=number, lines=[
+            {"product_code": code, "quantity": quantity} for code, quantity in lines.items()],
+            actor=actor, request=None)
     for username, role in USERS:
         ledger.users.create(username=username, password=DEMO_PASSWORD, role=role.value,
                             actor=actor)
