@@ -24,6 +24,7 @@ from api.ppl.controller import PplController
 from api.reports.commissary import CommissaryReportsController
 from api.reports.contractor import ContractorReportsController
 from api.reports.controller import ReportsController
+from api.reports.monthly import MonthlyReportController
 from api.terminals.controller import TerminalController
 from api.unit.controller import UnitController
 from api.wire import strict_integers
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         health, AuthController, PplController, DepositorController, PayrollController,
         UnitController,
         ReportsController, CommissaryReportsController, ContractorReportsController,
+        MonthlyReportController,
         DisciplineController,
         public_price_list, CatalogueController, CommissaryController, TerminalController,
     ]

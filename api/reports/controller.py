@@ -14,6 +14,7 @@ from api.guards import requires_staff_reader
 from api.reports.params import wait_for_of
 from ledger.application.statement_csv import statement_csv
 from ledger.application.statement_pdf import statement_pdf
+from ledger.application.transfers_report import TransferRules, TransfersReport
 from ledger.application.trial_balance import TrialBalance
 
 
@@ -44,6 +45,24 @@ class ReportsController(Controller):
         """The unit's trial balance as of an instant or a day's end, from the history."""
         ledger = ledger_of(request)
         return TrialBalance(ledger.ctx, ledger.read_side).as_of(as_of)
+
+    @get("/transfers", sync_to_thread=True)
+    def transfers(self, request: Request[Any, Any, Any], start: str = Parameter(query="from"),
+                  end: str = Parameter(query="to"),
+                  min_ppl: int = Parameter(query="min_ppl", default=TransferRules.min_ppl),
+                  stop_gap_days: int = Parameter(query="stop_gap_days",
+                                                 default=TransferRules.stop_gap_days),
+                  window_days: int = Parameter(query="window_days",
+                                               default=TransferRules.window_days),
+                  quiet_days: int = Parameter(query="quiet_days",
+                                              default=TransferRules.quiet_days),
+                  ) -> dict[str, Any]:
+        """Possible transfers between PPL (V.H.3), a report and never a block: depositors
+        funding several PPL, and deposits starting for one PPL right after another's
+        purchases stop; each finding with its evidence rows (docs/REPORTS.md)."""
+        ledger = ledger_of(request)
+        rules = TransferRules(min_ppl, stop_gap_days, window_days, quiet_days)
+        return TransfersReport(ledger.ctx, ledger.read_side).for_period(start, end, rules)
 
     @get("/ppl/{number:str}/statement.csv", sync_to_thread=True)
     def statement_as_csv(self, request: Request[Any, Any, Any], number: str,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import Notification
@@ -144,3 +145,18 @@ class AuditChain(Projection):
         checkpoint = sign(self.signing_key, position, length, previous.hex(), self.now())
         save_checkpoint(tx, checkpoint)
         return checkpoint
+
+
+def latest_checkpoint(tx: Tx) -> Checkpoint | None:
+    """The most recent signed checkpoint (the longest chain signed)."""
+    row = tx.fetchone("SELECT position, length, chain_hash, signed_at, key_id, signature "
+                      "FROM audit_checkpoints ORDER BY length DESC LIMIT 1")
+    return Checkpoint(int(row[0]), int(row[1]), *row[2:]) if row else None
+
+
+def signature_valid(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> bool:
+    try:
+        public_key.verify(bytes.fromhex(checkpoint.signature), checkpoint.message())
+    except (InvalidSignature, ValueError):
+        return False
+    return True
