@@ -422,5 +422,6 @@ def test_every_case_event_records_who_did_it(ledger: Ledger, clock: ManualClock)
     story = Story(ledger, clock)
     case = notified(story)
     story.at("2026-11-17T09:00").appeal(case)
+    event: Any
     for event in ledger.ctx.store.events.get(UUID(case)):
         assert event.actor.role in (Role.CASE_OFFICER, Role.DIRECTOR)

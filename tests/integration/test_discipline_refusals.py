@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -87,6 +88,18 @@ def dismissed(s: Story) -> dict[str, str]:
     return {"case": case}
 
 
+def with_preventive(s: Story) -> dict[str, str]:
+    context = opened()(s)
+    s.preventive(context["case"])
+    return context
+
+
+def paused(s: Story) -> dict[str, str]:
+    context = sanctioned(s)
+    s.pause(context["case"])
+    return context
+
+
 CLERK_ACTOR = Actor(user_id="u-clerk", role=Role.CLERK)
 
 REFUSALS = [
@@ -115,8 +128,7 @@ REFUSALS = [
             lambda s, c: s.decide(c["case"], 5, "restriction"), InvalidInput, "limit_required"),
     Refusal("a preventive sanction for a minor offence", opened("minor"),
             lambda s, c: s.preventive(c["case"]), Conflict, "preventive_not_allowed_for_minor"),
-    Refusal("a second preventive sanction", lambda s: {**(c := opened()(s)),
-                                                      "_": s.preventive(c["case"]) or ""},
+    Refusal("a second preventive sanction", with_preventive,
             lambda s, c: s.preventive(c["case"]), Conflict, "preventive_already_imposed"),
     Refusal("a case officer deciding the sanction", opened(),
             lambda s, c: s.d.decide_sanction(case_id=c["case"], number="P-1",
@@ -178,7 +190,7 @@ REFUSALS = [
     Refusal("resuming a sanction that is not paused", sanctioned,
             lambda s, c: s.resume(c["case"]), Conflict, "sanction_not_paused"),
     Refusal("an incentive reduction while paused for illness",
-            lambda s: {**(c := sanctioned(s)), "_": s.pause(c["case"]) or ""},
+            paused,
             lambda s, c: s.reduce(c["case"], "incentive", "2026-11-20"),
             Conflict, "sanction_paused"),
 ]
@@ -309,7 +321,7 @@ def test_a_sanction_racing_other_writes_on_the_same_account_is_never_lost(
     for round_number in range(1, 4):
         case = story.open()
         story.decide(case, 5)
-        errors = race(lambda c=case: story.notify(c), recharge, recharge, recharge, recharge)
+        errors = race(partial(story.notify, case), recharge, recharge, recharge, recharge)
         assert errors == []
         account = ledger.ctx.account("P-1")
         assert account.sanctions[case]["windows"], f"round {round_number}: sanction lost"
