@@ -55,7 +55,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Ledger:
     keys = load_key_file(settings.key_file)
     database = Database.from_url(settings.database_url)
     side = SideStore(database)  # first: it creates the PostgreSQL schema if one is named
-    store = open_store(database, keys, cache_size=settings.aggregate_cache_size)
+    store = open_store(database, keys, cache_size=settings.aggregate_cache_size,
+                       batch_commits=settings.batch_commits,
+                       batch_window_ms=settings.batch_window_ms)
     ctx = Context(store=store, side=side, vault=Vault(side, keys.vault_key), keys=keys,
                   clock=clock or SystemClock())
     funds = Funds(ctx)

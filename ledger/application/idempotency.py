@@ -6,7 +6,12 @@ the answer. `run_once` saves those aggregates and the idempotency record in ONE 
 write. If another writer got there first (same account, or same key), the store refuses
 the whole write and the command runs again on fresh state: so the loser of a race for the
 same funds gets an insufficient-funds answer, and a racing duplicate gets the winner's
-answer."""
+answer.
+
+When the store batches commits (LEDGER_BATCH_COMMITS, on by default), `run_once` hands
+the command to the store's Batcher, which keeps these same guarantees for many commands
+in one write (ledger/application/batching.py); otherwise each command is its own write
+(`run_alone`)."""
 
 from __future__ import annotations
 
@@ -69,12 +74,24 @@ def run_once(
     request: IdempotentRequest | None,
     decide: Callable[[], Decision],
 ) -> Outcome:
+    if store.batcher is not None:
+        return store.batcher.run(clock, request, decide)  # type: ignore[no-any-return]
+    return run_alone(store, clock, request, decide)
+
+
+def run_alone(
+    store: LedgerStore,
+    clock: Clock,
+    request: IdempotentRequest | None,
+    decide: Callable[[], Decision],
+) -> Outcome:
+    """One command, one atomic write; decided again on fresh state after a conflict."""
     record_id = idempotency_id(request.scope, request.key) if request else None
     for _ in range(ATTEMPTS):
         if record_id is not None and request is not None:
             previous = store.find(record_id)
             if previous is not None:
-                return _replay(previous, request)
+                return replay(previous, request)
         aggregates, outcome = decide()
         to_save = list(aggregates)
         if record_id is not None and request is not None:
@@ -99,7 +116,8 @@ def run_once(
     )
 
 
-def _replay(previous: IdempotencyRecord, request: IdempotentRequest) -> Outcome:
+def replay(previous: IdempotencyRecord, request: IdempotentRequest) -> Outcome:
+    """The first answer to a key, or a refusal if the key now names another request."""
     if previous.fingerprint != request.fingerprint:
         raise Conflict(
             "idempotency_key_reused",

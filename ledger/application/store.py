@@ -1,8 +1,16 @@
 """The event store: eventsourcing's Application over SQLite or PostgreSQL, every event
-encrypted with AESCipher. Start-up proves the key opens the store before anything else."""
+encrypted with AESCipher. Start-up proves the key opens the store before anything else.
+
+With batched commits (ledger/application/batching.py) the leader's thread reads through a
+batch scope: `find` answers from the aggregates the batch already holds."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -10,6 +18,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 from ledger.domain.account import Account
 from ledger.domain.depositor import Depositor
@@ -17,6 +28,16 @@ from ledger.domain.ids import key_check_id
 from ledger.infrastructure.database import Database
 from ledger.infrastructure.keys import KeyFileError, UnitKeys
 from ledger.infrastructure.transcodings import ActorAsDict, PostingAsList
+
+
+class _Flight:
+    """One aggregate's fast-forward: who is doing it, and when the last one started."""
+
+    __slots__ = ("lock", "started")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started = float("-inf")
 
 
 class LedgerStore(Application[UUID]):
@@ -29,10 +50,55 @@ class LedgerStore(Application[UUID]):
         transcoder.register(PostingAsList())
         transcoder.register(ActorAsDict())
 
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        self._batch = threading.local()
+        self.batcher: Any = None  # a batching.Batcher when commits are batched
+        self._flights: dict[UUID, _Flight] = {}
+        self._max_flights = 2 * max(int(self.env.get("AGGREGATE_CACHE_MAXSIZE") or 0), 1000)
+
     def get(self, aggregate_id: UUID) -> Any:
-        return self.repository.get(aggregate_id)
+        aggregate = self.find(aggregate_id)
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return aggregate
 
     def find(self, aggregate_id: UUID) -> Any | None:
+        scope = getattr(self._batch, "scope", None)
+        if scope is not None:
+            return scope.find(aggregate_id)
+        return self.load_fresh(aggregate_id)
+
+    def load_fresh(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate with every event committed before this call (the cached copy
+        fast-forwarded), never a batch's copy.
+
+        Fast-forwards of one aggregate are single-flight: readers that queue behind one
+        fast-forward share the next one, which starts after they all arrived, instead of
+        each asking the database in turn (every command reads the Unit)."""
+        repository = self.repository
+        if not repository.cache or not repository.fastforward:
+            return self._get_or_none(aggregate_id)
+        arrival = time.monotonic()
+        flight = self._flights.get(aggregate_id)
+        if flight is None:
+            if len(self._flights) > self._max_flights:
+                self._flights.clear()
+            flight = self._flights.setdefault(aggregate_id, _Flight())
+        with flight.lock:
+            if flight.started >= arrival:
+                try:
+                    cached = repository.cache.get(aggregate_id)
+                except KeyError:
+                    cached = None
+                if cached is not None:
+                    return deepcopy(cached)
+            started = time.monotonic()
+            aggregate = self._get_or_none(aggregate_id)
+            flight.started = started
+            return aggregate
+
+    def _get_or_none(self, aggregate_id: UUID) -> Any | None:
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -40,6 +106,57 @@ class LedgerStore(Application[UUID]):
 
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    # -- batched commits ----------------------------------------------------------------
+    def enable_batching(self, *, hot_size: int, window_seconds: float = 0.0) -> None:
+        from ledger.application.batching import Batcher
+
+        self.batcher = Batcher(self, hot_size=hot_size, window_seconds=window_seconds)
+
+    def in_batch(self) -> bool:
+        return getattr(self._batch, "scope", None) is not None
+
+    @contextmanager
+    def inside_batch(self, scope: Any) -> Iterator[None]:
+        self._batch.scope = scope
+        try:
+            yield
+        finally:
+            self._batch.scope = None
+
+    @contextmanager
+    def outside_batch(self) -> Iterator[None]:
+        scope, self._batch.scope = getattr(self._batch, "scope", None), None
+        try:
+            yield
+        finally:
+            self._batch.scope = scope
+
+    def latest_versions(self, ids: Sequence[UUID]) -> dict[UUID, int]:
+        """The stored version of each aggregate in `ids` (absent ones left out): the one
+        query a batch makes to learn whether anyone else wrote what it read."""
+        recorder = self.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            statement = SQL(
+                "SELECT originator_id, max(originator_version) AS version FROM {}.{} "
+                "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+            ).format(Identifier(recorder.datastore.schema),
+                     Identifier(recorder.events_table_name))
+            with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(statement, (list(ids),), prepare=True)
+                return {row["originator_id"]: row["version"] for row in curs.fetchall()}
+        assert isinstance(recorder, SQLiteApplicationRecorder)
+        found: dict[UUID, int] = {}
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = [i.hex for i in ids[start:start + 500]]
+            with recorder.datastore.transaction(commit=False) as curs:
+                curs.execute(
+                    f"SELECT originator_id, max(originator_version) AS version "  # noqa: S608
+                    f"FROM {recorder.events_table_name} WHERE originator_id IN "
+                    f"({','.join('?' * len(chunk))}) GROUP BY originator_id", chunk)
+                found.update({UUID(row["originator_id"]): row["version"]
+                              for row in curs.fetchall()})
+        return found
 
 
 class KeyCheck(Aggregate):
@@ -53,7 +170,8 @@ class KeyCheck(Aggregate):
         self.purpose = purpose
 
 
-def open_store(database: Database, keys: UnitKeys, *, cache_size: int) -> LedgerStore:
+def open_store(database: Database, keys: UnitKeys, *, cache_size: int,
+               batch_commits: bool = False, batch_window_ms: float = 0.0) -> LedgerStore:
     store = LedgerStore(env=database.eventsourcing_env(keys, cache_size=cache_size))
     try:
         check = store.find(key_check_id())
@@ -69,4 +187,6 @@ def open_store(database: Database, keys: UnitKeys, *, cache_size: int) -> Ledger
             raise KeyFileError("The store has events but no key check record; refusing to start.")
         store.save(KeyCheck._create(KeyCheck.Created, id=key_check_id(), purpose="cipher",
                                     timestamp=datetime.now(tz=UTC)))
+    if batch_commits:
+        store.enable_batching(hot_size=cache_size, window_seconds=batch_window_ms / 1000)
     return store

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
@@ -22,6 +22,10 @@ class Settings:
     # pass cheaper ones through the same door, never production.
     password_time_cost: int = 3
     password_memory_kib: int = 65_536
+    # Group commit (ledger/application/batching.py): concurrent commands share one
+    # transaction. The window is how long a leader waits for more before deciding.
+    batch_commits: bool = field(default_factory=lambda: _batch_commits(os.environ))
+    batch_window_ms: float = 0.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -34,4 +38,12 @@ class Settings:
             aggregate_cache_size=int(env.get("LEDGER_AGGREGATE_CACHE_SIZE", "10000")),
             password_time_cost=int(env.get("LEDGER_PASSWORD_TIME_COST", "3")),
             password_memory_kib=int(env.get("LEDGER_PASSWORD_MEMORY_KIB", "65536")),
+            batch_commits=_batch_commits(env),
+            batch_window_ms=float(env.get("LEDGER_BATCH_WINDOW_MS", "0")),
         )
+
+
+def _batch_commits(env: dict[str, str] | os._Environ[str]) -> bool:
+    """On unless LEDGER_BATCH_COMMITS says 0/false/no (so `LEDGER_BATCH_COMMITS=0
+    scripts/test` runs the whole suite one command per transaction)."""
+    return env.get("LEDGER_BATCH_COMMITS", "1").lower() not in ("0", "false", "no")

@@ -1,0 +1,1 @@
+"""Load tests, benchmark and national simulation (docs/PERFORMANCE.md)."""

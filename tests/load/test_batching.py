@@ -1,0 +1,155 @@
+"""Batched commits keep every guarantee of one-command-one-transaction: commands in one
+batch see each other in order, a refused command changes nothing, a key is applied once,
+and a write by another process is never overwritten or ignored (both stores)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from ledger.application.batching import Batcher
+from ledger.application.bootstrap import Ledger, bootstrap
+from ledger.application.idempotency import IdempotentRequest, Outcome
+from ledger.domain.errors import Conflict, InsufficientFunds, LedgerError
+from ledger.domain.money import Money
+from ledger.infrastructure.config import Settings
+from tests.conftest import event_count
+from tests.factories import CLERK, ManualClock, admit, fund
+
+
+@pytest.fixture
+def batched(ledger: Ledger) -> Ledger:
+    """The ledger with batching on, whatever LEDGER_BATCH_COMMITS says."""
+    if ledger.ctx.store.batcher is None:
+        ledger.ctx.store.enable_batching(hot_size=1000)
+    return ledger
+
+
+@pytest.fixture
+def other_process(settings: Settings, clock: ManualClock) -> Iterator[Ledger]:
+    """A second ledger on the same store: what another worker process would be."""
+    other = bootstrap(settings, clock=clock)
+    yield other
+    other.close()
+
+
+def batcher(ledger: Ledger) -> Batcher:
+    return ledger.ctx.store.batcher  # type: ignore[no-any-return]
+
+
+def recharge(ledger: Ledger, amount: int, key: str | None = None) -> Outcome:
+    request = IdempotentRequest("u-clerk", key, f"recharge {amount}") if key else None
+    return ledger.funds.recharge_phone_card(number="P-1", amount_minor=amount,
+                                            currency="UYU", actor=CLERK, request=request)
+
+
+def in_one_batch(ledger: Ledger, calls: list[Callable[[], Any]]) -> list[Any]:
+    """Runs `calls` from as many threads, held back until all are queued behind one
+    blocking command, so the batcher takes them together. Answers (or errors) in order."""
+    gate, queued = threading.Event(), threading.Event()
+    results: list[Any] = [None] * len(calls)
+    pending = batcher(ledger)._queue
+
+    def blocker() -> Any:
+        queued.wait()
+        gate.wait()
+        return [], Outcome(200, {})
+
+    def call(i: int) -> None:
+        try:
+            results[i] = calls[i]()
+        except LedgerError as error:
+            results[i] = error
+
+    lead = threading.Thread(target=lambda: ledger.ctx.run(None, blocker))
+    lead.start()
+    while not batcher(ledger)._leading:
+        threading.Event().wait(0.001)
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    while len(pending) < len(calls):
+        threading.Event().wait(0.001)
+    queued.set()
+    batches_before = batcher(ledger).batches
+    gate.set()
+    for thread in [lead, *threads]:
+        thread.join()
+    assert batcher(ledger).batches - batches_before == 2  # the blocker's, then theirs
+    return results
+
+
+def test_commands_on_one_account_in_one_batch_see_each_other_in_order(batched: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+    results = in_one_batch(batched, [lambda: recharge(batched, 40_00) for _ in range(3)])
+    assert [type(r) for r in results].count(Outcome) == 2
+    assert sum(isinstance(r, InsufficientFunds) for r in results) == 1
+    balances = batched.statements.balances("P-1")["balances"]
+    assert balances["available"] == 20_00 and balances["phone"] == 80_00
+
+
+def test_a_refused_command_leaves_no_trace_for_the_commands_after_it(batched: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+
+    def spend_then_refuse() -> Outcome:
+        def decide() -> Any:
+            account = batched.ctx.account("P-1")
+            account.recharge_phone_card(entry_id=str(uuid4()), amount=Money(90_00, "UYU"),
+                                        actor=CLERK, at=batched.ctx.clock.now())
+            raise Conflict("changed_mind", es="no", en="no")
+        return batched.ctx.run(None, decide)
+
+    results = in_one_batch(batched, [spend_then_refuse, lambda: recharge(batched, 60_00)])
+    assert isinstance(results[0], Conflict) and isinstance(results[1], Outcome)
+    assert results[1].body["balances"]["available"] == 40_00
+    account = batched.ctx.account("P-1")
+    assert [e["kind"] for e in account.entries.values()].count("phone_recharge") == 1
+    assert batched.statements.balances("P-1")["balances"]["phone"] == 60_00
+
+
+def test_the_same_key_twice_in_one_batch_is_applied_once(batched: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+    before = event_count(batched)
+    first, second = in_one_batch(batched, [lambda: recharge(batched, 30_00, "k-1")] * 2)
+    assert first.body == second.body and second.replayed and not first.replayed
+    assert event_count(batched) == before + 2  # one recharge, one idempotency record
+    assert batched.statements.balances("P-1")["balances"]["phone"] == 30_00
+
+
+def test_a_write_by_another_process_is_seen_before_deciding(batched: Ledger,
+                                                             other_process: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+    recharge(batched, 10_00)  # P-1 is now hot in this process, at 90_00 available
+    recharge(other_process, 90_00)  # the other process spends the rest
+    with pytest.raises(InsufficientFunds):
+        recharge(batched, 10_00)
+    assert batcher(batched).retries >= 1
+    balances = batched.statements.balances("P-1")["balances"]
+    assert balances["available"] == 0 and balances["phone"] == 100_00
+
+
+def test_a_key_recorded_by_another_process_gets_that_answer(batched: Ledger,
+                                                            other_process: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+    recharge(batched, 10_00)
+    theirs = recharge(other_process, 20_00, key="shared-key")
+    ours = recharge(batched, 20_00, key="shared-key")
+    assert ours.replayed and ours.body == theirs.body
+    assert batched.statements.balances("P-1")["balances"]["phone"] == 30_00
+
+
+def test_a_refused_retry_of_an_applied_key_replays_instead_of_refusing(batched: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 50_00)
+    first = recharge(batched, 50_00, key="all-of-it")
+    again = recharge(batched, 50_00, key="all-of-it")  # no funds left: still the replay
+    assert again.replayed and again.body == first.body
