@@ -173,6 +173,18 @@ def projections_run(poll: float) -> None:
     ledger.read_side.follow(poll_seconds=poll)  # type: ignore[attr-defined]
 
 
+@main.command("bench", context_settings={"ignore_unknown_options": True,
+                                         "allow_extra_args": True, "help_option_names": []})
+@click.pass_context
+def bench(context: click.Context) -> None:
+    """Measures the ledger against the bare stack on PostgreSQL (docs/PERFORMANCE.md);
+    `ledger bench --help` lists its options."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # load_tests/ beside ledger/
+    from load_tests.bench import main as run_bench
+
+    run_bench(context.args)
+
+
 @main.group()
 def audit() -> None:
     """Tamper evidence: the hash chain over stored events (docs/AUDIT.md)."""
