@@ -107,15 +107,24 @@ class PosApp(App[None]):
         self.sync_now(wait=True)
 
     def sync_now(self, wait: bool = False) -> None:
-        """Sends what waits (every few seconds, and on F5), if a clerk is signed in."""
+        """Sends what waits (every few seconds, and on F5), if a clerk is signed in; with
+        nothing waiting but the link down, only looks whether it is back."""
         if self._syncing or self.desk.client.session is None:
             self.update_status()
             return
-        if not wait and self.desk.queue.count("pending") == 0:
+        nothing = not wait and self.desk.queue.count("pending") == 0
+        if nothing and self.desk.client.online is not False:
             self.update_status()
             return
         self._syncing = True
-        self.run_worker(self._sync(wait), group="sync")
+        self.run_worker(self._probe() if nothing else self._sync(wait), group="sync")
+
+    async def _probe(self) -> None:
+        try:
+            await asyncio.to_thread(self.desk.client.probe)
+        finally:
+            self._syncing = False
+        self.update_status()
 
     async def _sync(self, wait: bool) -> None:
         try:

@@ -297,6 +297,14 @@ class PosClient:
         return Answer(response.status_code, data,
                       response.headers.get("idempotent-replayed", "").lower() == "true")
 
+    def probe(self) -> bool:
+        """Whether the server answers now (the open /health route)."""
+        try:
+            self.request("GET", "/health")
+        except Offline:
+            return False
+        return True
+
     # ------------------------------------------------------------------ session
 
     def sign_in(self, username: str, password: str) -> Session:

@@ -1,77 +1,28 @@
-"""The POS screens: sign-in, opening a run, the run, partial delivery, absent, sales,
-receipt. Keyboard first: Enter moves on, F-keys act, Esc goes back."""
+"""The POS screens: sign-in, opening a run, the run itself. Keyboard first: Enter
+moves on, F-keys act, Esc goes back."""
 
 from __future__ import annotations
 
 import asyncio
-import re
-import subprocess
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from pos_terminal.app import StatusBar
-from pos_terminal.client import (
-    SECTOR,
-    Offline,
-    Order,
-    Overview,
-    Problem,
-    SaleNeedsTheServer,
-    new_key,
-    valid_number,
-)
+from pos_terminal.base import Pos, title_bar
+from pos_terminal.client import SECTOR, Offline, Order, Problem, valid_number
 from pos_terminal.desk import Card, Desk
+from pos_terminal.dialogs import AbsentScreen, PartialScreen, ReceiptScreen
 from pos_terminal.i18n import Messages
 from pos_terminal.queue import Confirmation, QueueRefused
 from pos_terminal.receipt import Receipt
-
-if TYPE_CHECKING:
-    from pos_terminal.app import PosApp
-
-Tone = Literal["ok", "warn", "error", "info"]
-ENTRY = re.compile(r"^(?:(\d{1,4})\s*[*xX]\s*)?([A-Za-z0-9_-]{1,20})$")
-
-
-class Pos:
-    """What every POS screen reaches: the app, its desk and its messages."""
-
-    app: Any
-
-    @property
-    def pos(self) -> PosApp:
-        return self.app  # type: ignore[no-any-return]
-
-    @property
-    def desk(self) -> Desk:
-        return self.pos.desk
-
-    @property
-    def m(self) -> Messages:
-        return self.pos.m
-
-    def bind_keys(self, *entries: tuple[str, str, str]) -> None:
-        for key, action, label in entries:
-            self._bindings.bind(key, action, self.m.t(label))  # type: ignore[attr-defined]
-
-    def say(self, text: str, tone: Tone = "info") -> None:
-        found = self.query("#message")  # type: ignore[attr-defined]
-        if not found:
-            return  # the screen is closing: nobody to tell
-        message: Static = found.first(Static)
-        message.update(text)
-        for each in ("ok", "warn", "error"):
-            message.set_class(tone == each, each)
-
-
-def _title(text: str) -> Static:
-    return Static(text, id="title")
+from pos_terminal.sale import SaleScreen
 
 
 class SignInScreen(Pos, Screen[None]):
@@ -81,7 +32,7 @@ class SignInScreen(Pos, Screen[None]):
         self.bind_keys(("ctrl+q", "app.quit", "key_quit"))
 
     def compose(self) -> ComposeResult:
-        yield _title(self.pos.title)
+        yield title_bar(self.pos.title)
         with Vertical(classes="form"):
             yield Static(Text(self.m.t("sign_in"), style="bold"))
             yield Static(self.m.t("server", server=self.desk.client.server))
@@ -131,7 +82,7 @@ class RunScreen(Pos, Screen[None]):
         self._warned: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield _title(self.pos.title)
+        yield title_bar(self.pos.title)
         with Vertical(classes="form"):
             yield Static(Text(self.m.t("open_run"), style="bold"))
             yield Input(placeholder=self.m.t("sector"), id="sector")
@@ -202,7 +153,7 @@ class DeliveryScreen(Pos, Screen[None]):
     def compose(self) -> ComposeResult:
         run = self.desk.run
         assert run is not None
-        yield _title(self.m.t("run_title", sector=run.sector, day=run.day))
+        yield title_bar(self.m.t("run_title", sector=run.sector, day=run.day))
         yield Static("", id="counts")
         with Horizontal(id="main"):
             yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
@@ -441,230 +392,3 @@ def render_card(card: Card, m: Messages, desk: Desk) -> Text:
     text.append(m.t("data_at", time=card.seen_at.strftime("%H:%M:%S"),
                     offline=m.t("data_offline") if card.offline else ""), style="dim")
     return text
-
-
-class PartialScreen(Pos, ModalScreen[dict[str, int] | None]):
-    def __init__(self, order: Order) -> None:
-        super().__init__()
-        self.order = order
-        self.bind_keys(("f2", "confirm", "key_confirm"), ("escape", "cancel", "key_cancel"))
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(self.m.t("partial_title", number=self.order.number),
-                              style="bold"))
-            yield Static(self.m.t("partial_hint"))
-            for index, line in enumerate(self.order.lines):
-                with Horizontal(classes="quantity"):
-                    yield Static(f"{line.code} {line.name} ({self.m.t('r_ordered')}: "
-                                 f"{line.quantity})")
-                    yield Input(value=str(line.quantity), type="integer", id=f"q{index}",
-                                compact=True)
-            yield Static("", id="message", classes="message")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#q0", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        index = int((event.input.id or "q0")[1:])
-        if index + 1 < len(self.order.lines):
-            self.query_one(f"#q{index + 1}", Input).focus()
-        else:
-            self.action_confirm()
-
-    def action_confirm(self) -> None:
-        delivered: dict[str, int] = {}
-        for index, line in enumerate(self.order.lines):
-            raw = self.query_one(f"#q{index}", Input).value.strip()
-            if not raw.isdigit() or int(raw) > line.quantity:
-                self.say(self.m.t("quantity_invalid", code=line.code, max=line.quantity),
-                         "error")
-                self.query_one(f"#q{index}", Input).focus()
-                return
-            delivered[line.code] = int(raw)
-        self.dismiss(delivered)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AbsentScreen(Pos, ModalScreen[bool]):
-    def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
-        self.bind_keys(("s", "yes", "key_confirm"), ("n", "no", "key_cancel"))
-        self._bindings.bind("y,enter", "yes", show=False)
-        self._bindings.bind("escape", "no", show=False)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(self.m.t("absent_title", number=self.number), style="bold"))
-            yield Static(self.m.t("absent_hint"))
-        yield Footer()
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-class SaleScreen(Pos, Screen[Receipt | None]):
-    """A walk-up sale (charged and handed over now) or an order for the next delivery.
-    Both need the server: offline the app refuses them plainly and queues nothing."""
-
-    def __init__(self, overview: Overview, *, walk_up: bool) -> None:
-        super().__init__()
-        self.overview, self.walk_up = overview, walk_up
-        self.cart: dict[str, int] = {}
-        self._key: str | None = None  # one per attempted sale; kept while retrying it
-        self._key_cart: dict[str, int] = {}
-        self.bind_keys(("f2", "confirm", "key_confirm"), ("f9", "remove", "key_remove"),
-                       ("escape", "back", "key_back"))
-
-    def compose(self) -> ComposeResult:
-        o, t = self.overview, self.m.t
-        yield _title(t("sale_title" if self.walk_up else "new_order_title", number=o.number))
-        yield Static(f"{o.name} · {t('available')}: {self.m.money(o.available_minor, o.currency)}"
-                     f" · {t('limits_left')}: " + t("limits_value", money=self.m.money(
-                         o.limits.money_left_minor, o.currency), items=o.limits.items_left),
-                     id="counts")
-        with Horizontal(id="main"):
-            with Vertical(id="right"):
-                yield Input(placeholder=t("sale_prompt"), id="product")
-                yield DataTable(id="cart", cursor_type="row")
-                yield Static("", id="total")
-                yield Static(t("sale_hint" if self.walk_up else "order_hint"))
-                yield Static("", id="message", classes="message")
-            yield DataTable(id="prices", cursor_type="none")
-        yield StatusBar()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        t = self.m.t
-        self.query_one("#cart", DataTable).add_columns(
-            t("col_code"), t("col_product"), t("col_quantity"), t("col_price"), t("col_subtotal"))
-        self.query_one("#prices", DataTable).add_columns(t("col_code"), t("price_list"),
-                                                         t("col_price"))
-        self._show_prices()
-        self._show_cart()
-        self.query_one("#product", Input).focus()
-        if not self.desk.products:
-            self._load_products()
-
-    @work(exclusive=True, group="price-list")
-    async def _load_products(self) -> None:
-        try:
-            await asyncio.to_thread(self.desk.load_price_list)
-        except Offline:
-            self.say(self.m.t("offline_sale_refused"), "error")
-        except Problem as problem:
-            self.say(problem.detail, "error")
-        self.pos.update_status()
-        self._show_prices()
-
-    def _show_prices(self) -> None:
-        """The public price list, beside the cart (V.H.1)."""
-        table = self.query_one("#prices", DataTable)
-        table.clear()
-        for product in sorted(self.desk.products.values(), key=lambda p: p.code):
-            table.add_row(product.code, product.name, self.m.amount(product.unit_price_minor))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        entry = ENTRY.match(event.value.strip())
-        event.input.value = ""
-        if entry is None:
-            self.say(self.m.t("product_entry_invalid"), "error")
-            return
-        quantity, code = int(entry.group(1) or 1), entry.group(2).upper()
-        if code not in self.desk.products:
-            self.say(self.m.t("product_unknown", code=code), "error")
-            return
-        self.cart[code] = self.cart.get(code, 0) + quantity
-        self.say("")
-        self._show_cart()
-
-    def action_remove(self) -> None:
-        table = self.query_one("#cart", DataTable)
-        if not self.cart:
-            return
-        code = list(self.cart)[min(table.cursor_row, len(self.cart) - 1)]
-        del self.cart[code]
-        self._show_cart()
-
-    def _show_cart(self) -> None:
-        table = self.query_one("#cart", DataTable)
-        table.clear()
-        total = 0
-        for code, quantity in self.cart.items():
-            product = self.desk.products[code]
-            total += quantity * product.unit_price_minor
-            table.add_row(code, product.name, str(quantity),
-                          self.m.amount(product.unit_price_minor),
-                          self.m.amount(quantity * product.unit_price_minor))
-        shown = f"{self.m.t('total')}: {self.m.money(total, self.overview.currency)}"
-        if total > self.overview.available_minor:
-            shown += "   " + self.m.t("cart_over_funds", available=self.m.money(
-                self.overview.available_minor, self.overview.currency))
-        self.query_one("#total", Static).update(shown)
-
-    def action_confirm(self) -> None:
-        if not self.cart:
-            self.say(self.m.t("cart_empty"), "warn")
-            return
-        if self._key is None or self._key_cart != self.cart:
-            self._key, self._key_cart = new_key(), dict(self.cart)
-        self.sell(dict(self.cart), self._key)
-
-    @work(exclusive=True, group="sell")
-    async def sell(self, lines: dict[str, int], key: str) -> None:
-        self.say(self.m.t("loading"))
-        try:
-            receipt = await asyncio.to_thread(self.desk.sell, self.overview.number, lines, key,
-                                              walk_up=self.walk_up)
-        except SaleNeedsTheServer:
-            # The key is kept: if the server did get it, a retry returns that same sale.
-            self.pos.update_status()
-            self.say(self.m.t("offline_sale_refused"), "error")
-            return
-        except Problem as problem:
-            self._key = None
-            self.pos.update_status()
-            self.say(problem.detail, "error")
-            return
-        self._key = None
-        self.pos.update_status()
-        self.app.push_screen(ReceiptScreen(receipt), lambda _: self.dismiss(receipt))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
-
-
-class ReceiptScreen(Pos, ModalScreen[None]):
-    def __init__(self, receipt: Receipt) -> None:
-        super().__init__()
-        self.receipt = receipt
-        self.bind_keys(("p", "print", "key_print"), ("escape", "close", "key_back"))
-        self._bindings.bind("enter", "close", show=False)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(self.m.t("receipt_title"), style="bold"))
-            yield Static(Text(self.receipt.text(self.m)), id="receipt-text")
-            yield Static(self.m.t("receipt_hint"))
-            yield Static("", id="message", classes="message")
-        yield Footer()
-
-    @work(exclusive=True, group="print")
-    async def action_print(self) -> None:
-        try:
-            text_path, pdf_path = await asyncio.to_thread(
-                self.receipt.save, self.m, self.pos.receipts_dir, self.pos.print_command)
-        except (OSError, subprocess.SubprocessError) as error:
-            self.say(self.m.t("print_failed", reason=str(error)), "error")
-            return
-        self.say(self.m.t("printed", text=text_path, pdf=pdf_path), "ok")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -8,13 +8,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from pos_terminal.screens import (
-    AbsentScreen,
-    DeliveryScreen,
-    PartialScreen,
-    ReceiptScreen,
-    RunScreen,
-)
+from pos_terminal.dialogs import AbsentScreen, PartialScreen, ReceiptScreen
+from pos_terminal.screens import DeliveryScreen, RunScreen
 from tests.pos.conftest import (
     PASSWORD,
     World,
@@ -56,10 +51,14 @@ async def identify(pilot: Pilot[Any], number: str) -> None:
                 and "Consultando" not in screen_text(pilot.app), f"the card of {number}")
 
 
-async def close_receipt(pilot: Pilot[Any]) -> str:
+async def close_receipt(pilot: Pilot[Any], *, print_it: bool = False) -> str:
     await until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen)
                 and "COMPROBANTE" in screen_text(pilot.app), "the receipt")
     text = screen_text(pilot.app)
+    if print_it:
+        await press(pilot, "p")
+        await until(pilot, lambda: "Comprobante guardado" in screen_text(pilot.app),
+                    "the receipt printed")
     await press(pilot, "escape")
     await until(pilot, lambda: isinstance(pilot.app.screen, DeliveryScreen), "back to the run")
     return text
@@ -95,8 +94,11 @@ async def test_a_whole_delivery_run_with_the_link_cut_midway_ends_with_exact_bal
         assert "UYU 820,00" in card  # available after the 180,00 held
         assert "UYU 180,00" in card
         await press(pilot, "f2")
-        receipt = await close_receipt(pilot)
+        receipt = await close_receipt(pilot, print_it=True)
         assert "Registrado en el servidor." in receipt and "UYU 180,00" in receipt
+        [printed] = (world.tmp / "receipts").glob("*-P-1-delivery.txt")
+        assert "UYU 180,00" in printed.read_text(encoding="utf-8")
+        assert printed.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
 
         # Online: P-2 gets one packet of biscuits of two, and the cigarettes.
         await identify(pilot, "P-2")

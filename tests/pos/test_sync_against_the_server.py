@@ -80,3 +80,19 @@ def test_offline_a_ppl_never_looked_up_cannot_be_shown(world: World, desk: Desk)
     world.link.cut()
     with pytest.raises(Offline):
         desk.look_up("P-6")
+
+
+def test_with_the_link_known_down_a_confirmation_is_queued_at_once_and_sent_once_it_is_back(
+    world: World, desk: Desk,
+) -> None:
+    ids = open_run_with(world, desk, "P-4")
+    world.link.cut()
+    assert not desk.client.probe() and desk.client.online is False
+    card = desk.look_up("P-4")  # from the run's data, with no request
+    assert card.offline and card.order is not None and card.order.order_id == ids["P-4"]
+    outcome = desk.confirm(Confirmation.delivery(card.order, "A"))
+    assert outcome.state == "queued" and desk.queue.pending()[0].attempts == 0
+    world.link.restore()
+    assert desk.client.probe() and desk.client.online is True
+    assert [r.confirmation.number for r in desk.sync(wait=True).applied] == ["P-4"]
+    assert world.funds("P-4") == {"available": 950_00, "held": 0}
