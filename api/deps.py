@@ -25,8 +25,11 @@ def idempotent(request: Request[Any, Any, Any], body: Any) -> IdempotentRequest:
     key = check_key(request.headers.get("idempotency-key"))
     principal = principal_of(request)
     payload = msgspec.to_builtins(body) if body is not None else None
+    # A signed terminal owns its offline queue: a retry after a change of clerk at the same
+    # terminal must still find the first answer.
+    terminal = getattr(request.state, "terminal_id", None)
     return IdempotentRequest(
-        scope=principal.user_id,
+        scope=f"terminal:{terminal}" if terminal else principal.user_id,
         key=key,
         fingerprint=fingerprint(request.method, request.url.path, payload),
     )

@@ -170,3 +170,21 @@ def test_the_contractor_refunds_no_more_than_was_sold(pos: Pos) -> None:
                        "reason": "fallado"}, as_user="contratista")
     assert ok.status_code == 201, ok.text
     assert pos.api.get("/ppl/P-1/balance").json()["balances"]["available"] == 1000_00 - 100_00
+
+
+def test_a_queued_confirmation_retried_by_another_clerk_at_the_same_terminal_is_replayed(
+    pos: Pos,
+) -> None:
+    pos.api.ledger.users.create(username="cajero2", password=PASSWORD, role=Role.CLERK.value,
+                                actor=ADMIN)
+    order_id = pos.send("POST", "/commissary/orders", ORDER).json()["order_id"]
+    path = f"/commissary/orders/{order_id}/delivery"
+    first = pos.send("POST", path, {"run_sector": "A"}, key="queued-1")
+    assert first.status_code == 200
+    raw = json.dumps({"run_sector": "A"}).encode()
+    now = pos.api.ledger.ctx.clock.now()
+    headers = {**pos.api.headers("cajero2", "queued-1"), "Content-Type": "application/json",
+               **sign(KEY, "POS-1", "POST", path, raw, now)}
+    again = pos.api.client.post(path, content=raw, headers=headers)
+    assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
