@@ -20,7 +20,7 @@ from ledger.application.bootstrap import Ledger
 from ledger.application.trial_balance import TrialBalance
 from ledger.domain.account import Account
 from ledger.domain.idempotency import IdempotencyRecord
-from ledger.domain.ids import account_id, idempotency_id, user_id
+from ledger.domain.ids import account_id, idempotency_id
 from projections.balances import all_balances
 from projections.source import EventSource
 
@@ -88,7 +88,7 @@ def check(ledger: Ledger, numbers: list[str], acks: list[dict[str, Any]], begun:
     expected_total = 0
     expected_phone = 0
     for ack in acks:
-        record = records.get(idempotency_id(str(user_id(ack["username"])), ack["key"]))
+        record = records.get(idempotency_id(ack["scope"], ack["key"]))
         label = f"{ack['kind']} key {ack['key']}"
         if record is None:
             breaches.append(f"acknowledged {label} has no idempotency record")

@@ -22,6 +22,7 @@ from typing import Any
 
 from locust import FastHttpUser, between, events, task
 
+from ledger.domain.ids import user_id
 from load_tests.population import Population
 from load_tests.scenarios import ORDER_LINES, SALE_LINES
 from pos_terminal.signing import sign
@@ -85,9 +86,12 @@ class Actor(FastHttpUser):
                                content_type, expect_replay=first)
             if again is None:
                 return None
+        # the key's scope, as the API sets it: the terminal for signed requests (it owns
+        # its offline queue), otherwise the signed-in user
+        scope = f"terminal:{self.terminal}" if signed else str(user_id(self.scope_username))
         with _lock:
-            ACKS.append({"kind": kind, "username": self.scope_username, "key": key,
-                         "status": first[0], "body": first[1], **facts})
+            ACKS.append({"kind": kind, "username": self.scope_username, "scope": scope,
+                         "key": key, "status": first[0], "body": first[1], **facts})
         return first[1]
 
     def _send(self, name: str, path: str, body: bytes, key: str, signed: bool,

@@ -51,25 +51,39 @@ ATTEMPTS_TOGETHER = 3  # then the commands still unanswered run one by one
 MAX_BATCH = 256
 
 
+ABSENT = object()  # hot knowledge that an aggregate does not exist (checked like the rest)
+MISS = object()  # not in the hot set
+
+
 class HotAggregates:
-    """The leader's own aggregates at the version it last saved or loaded (LRU). Only
-    the leader touches it, and there is one leader at a time."""
+    """The leader's own aggregates at the version it last saved or loaded, and the ids
+    it found absent (LRU). Only the leader touches it, one leader at a time. Nothing here
+    is trusted blindly: every batch checks what it read against the store."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._items: OrderedDict[UUID, Any] = OrderedDict()
 
-    def get(self, aggregate_id: UUID) -> Any | None:
-        aggregate = self._items.get(aggregate_id)
-        if aggregate is not None:
+    def get(self, aggregate_id: UUID) -> Any:
+        """The aggregate, ABSENT, or MISS."""
+        aggregate = self._items.get(aggregate_id, MISS)
+        if aggregate is not MISS:
             self._items.move_to_end(aggregate_id)
         return aggregate
 
     def put(self, aggregate: Any) -> None:
-        if self.maxsize <= 0 or isinstance(aggregate, IdempotencyRecord):
+        if isinstance(aggregate, IdempotencyRecord):
             return  # a record is read again only on a retry: not worth a slot
-        self._items[aggregate.id] = aggregate
-        self._items.move_to_end(aggregate.id)
+        self._remember(aggregate.id, aggregate)
+
+    def put_absent(self, aggregate_id: UUID) -> None:
+        self._remember(aggregate_id, ABSENT)
+
+    def _remember(self, aggregate_id: UUID, value: Any) -> None:
+        if self.maxsize <= 0:
+            return
+        self._items[aggregate_id] = value
+        self._items.move_to_end(aggregate_id)
         while len(self._items) > self.maxsize:
             self._items.popitem(last=False)
 
@@ -144,8 +158,10 @@ class BatchScope:
             aggregate = self.working[aggregate_id]
         else:
             aggregate = self.hot.get(aggregate_id)
-            if aggregate is None:
-                aggregate = self.store.load_fresh(aggregate_id)
+            if aggregate is MISS:
+                aggregate = self.store.load_for_batch(aggregate_id)
+            elif aggregate is ABSENT:
+                aggregate = None
             self.working[aggregate_id] = aggregate
             self.expected[aggregate_id] = aggregate.version if aggregate is not None else None
         if aggregate is not None and aggregate_id not in self._touched:
@@ -178,7 +194,7 @@ class BatchScope:
 
     def _restore(self, aggregate_id: UUID, earlier: list[Any]) -> None:
         self.hot.evict(aggregate_id)
-        restored = self.store.load_fresh(aggregate_id)
+        restored = self.store.load_for_batch(aggregate_id)
         try:
             for event in earlier:
                 restored = event.mutate(restored)
@@ -207,10 +223,10 @@ class BatchScope:
             self.hot.evict(aggregate_id)
 
     def committed(self) -> None:
-        for aggregate in self.working.values():
+        for aggregate_id, aggregate in self.working.items():
             if aggregate is None:
-                continue
-            if aggregate.pending_events:
+                self.hot.put_absent(aggregate_id)
+            elif aggregate.pending_events:
                 self.hot.evict(aggregate.id)
             else:
                 self.hot.put(aggregate)

@@ -16,8 +16,8 @@ from ledger.application.discipline import Discipline
 from ledger.application.funds import Funds
 from ledger.application.payroll import Payroll
 from ledger.application.statements import Statements
-from ledger.application.terminals import Terminals
 from ledger.application.store import open_store
+from ledger.application.terminals import Terminals
 from ledger.application.unit_config import UnitConfiguration
 from ledger.application.users import Users
 from ledger.infrastructure.config import Settings

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
@@ -97,6 +97,60 @@ class LedgerStore(Application[UUID]):
             aggregate = self._get_or_none(aggregate_id)
             flight.started = started
             return aggregate
+
+    def load_for_batch(self, aggregate_id: UUID) -> Any | None:
+        """A private copy of the aggregate as stored now, for a batch to change: from the
+        cache when it holds it (one fast-forward query and a copy), otherwise its latest
+        snapshot and the events after it in ONE round trip (not two)."""
+        try:
+            self.repository.cache.get(aggregate_id)  # type: ignore[union-attr]
+        except (KeyError, AttributeError):
+            return self._load_one_trip(aggregate_id)
+        return self.load_fresh(aggregate_id)
+
+    def _load_one_trip(self, aggregate_id: UUID) -> Any | None:
+        recorder, snapshots = self.recorder, self.snapshots
+        if snapshots is None:
+            return self._get_or_none(aggregate_id)
+        snapshot_table = snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        if isinstance(recorder, PostgresApplicationRecorder):
+            schema = Identifier(recorder.datastore.schema)
+            statement = SQL(
+                "SELECT 0 AS part, originator_version, topic, state FROM ("
+                "SELECT originator_version, topic, state FROM {schema}.{snapshots} "
+                "WHERE originator_id = %(id)s ORDER BY originator_version DESC LIMIT 1) s "
+                "UNION ALL SELECT 1, originator_version, topic, state FROM {schema}.{events} "
+                "WHERE originator_id = %(id)s AND originator_version > COALESCE(("
+                "SELECT max(originator_version) FROM {schema}.{snapshots} "
+                "WHERE originator_id = %(id)s), 0) ORDER BY part, originator_version"
+            ).format(schema=schema, snapshots=Identifier(snapshot_table),
+                     events=Identifier(recorder.events_table_name))
+            with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(statement, {"id": aggregate_id}, prepare=True)
+                rows = [(r["originator_version"], r["topic"], bytes(r["state"]))
+                        for r in curs.fetchall()]
+        else:
+            assert isinstance(recorder, SQLiteApplicationRecorder)
+            text = (
+                "SELECT 0 AS part, originator_version, topic, state FROM ("  # noqa: S608
+                f"SELECT originator_version, topic, state FROM {snapshot_table} "
+                "WHERE originator_id = :id ORDER BY originator_version DESC LIMIT 1) "
+                f"UNION ALL SELECT 1, originator_version, topic, state FROM "
+                f"{recorder.events_table_name} WHERE originator_id = :id AND "
+                f"originator_version > COALESCE((SELECT max(originator_version) FROM "
+                f"{snapshot_table} WHERE originator_id = :id), 0) "
+                "ORDER BY part, originator_version")
+            with recorder.datastore.transaction(commit=False) as curs:
+                curs.execute(text, {"id": aggregate_id.hex})
+                rows = [(r["originator_version"], r["topic"], bytes(r["state"]))
+                        for r in curs.fetchall()]
+        aggregate = None
+        for version, topic, state in rows:
+            event = self.mapper.to_domain_event(StoredEvent(
+                originator_id=aggregate_id, originator_version=version, topic=topic,
+                state=state))
+            aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+        return aggregate
 
     def _get_or_none(self, aggregate_id: UUID) -> Any | None:
         try:

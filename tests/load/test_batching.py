@@ -15,6 +15,7 @@ from ledger.application.batching import Batcher
 from ledger.application.bootstrap import Ledger, bootstrap
 from ledger.application.idempotency import IdempotentRequest, Outcome
 from ledger.domain.errors import Conflict, InsufficientFunds, LedgerError
+from ledger.domain.ids import account_id
 from ledger.domain.money import Money
 from ledger.infrastructure.config import Settings
 from tests.conftest import event_count
@@ -153,3 +154,17 @@ def test_a_refused_retry_of_an_applied_key_replays_instead_of_refusing(batched: 
     first = recharge(batched, 50_00, key="all-of-it")
     again = recharge(batched, 50_00, key="all-of-it")  # no funds left: still the replay
     assert again.replayed and again.body == first.body
+
+
+def test_an_account_past_its_snapshot_loads_cold_in_one_trip_as_the_repository_has_it(
+        batched: Ledger, other_process: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 1_000_00)
+    for _ in range(120):  # a snapshot at version 100, events after it
+        recharge(batched, 1_00)
+    store = other_process.ctx.store  # cold: nothing of P-1 cached there
+    loaded: Any = store.load_for_batch(account_id("P-1"))
+    expected = batched.ctx.account("P-1")
+    assert loaded.version == expected.version > 100
+    assert loaded.balances == expected.balances and loaded.entries == expected.entries
+    assert store.load_for_batch(account_id("P-404")) is None
