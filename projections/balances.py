@@ -24,6 +24,9 @@ class Balances(Projection):
         PRIMARY KEY (number, sub_account)
     )""",)
 
+    def wants(self, topic: str) -> bool:
+        return carries_postings(topic)
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         deltas: dict[tuple[str, str], int] = defaultdict(int)
         for recorded in batch:

@@ -21,6 +21,11 @@ class Projection:
     # False for a record that must never be recomputed from the current events.
     rebuildable: ClassVar[bool] = True
 
+    def wants(self, topic: str) -> bool:
+        """Whether events of this topic change this projection (the runner decrypts and
+        decodes only those; the others just move the position)."""
+        return True
+
     def create(self, tx: Tx) -> None:
         for statement in self.schema:
             tx.execute(statement)

@@ -47,6 +47,9 @@ class CommissaryEligibility(Projection):
         PRIMARY KEY (account_id, case_id, seq)
     )""")
 
+    def wants(self, topic: str) -> bool:
+        return topic in WATCHED
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         admitted: list[tuple[str, str, str]] = []
         sectors: dict[str, str] = {}

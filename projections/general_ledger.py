@@ -50,6 +50,9 @@ class GeneralLedger(Projection):
             tx.execute("UPDATE projection_positions SET position = 0 WHERE name = %s",
                        (self.name,))
 
+    def wants(self, topic: str) -> bool:
+        return carries_postings(topic)
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         day_of = day_of_factory(self.store)
         sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])

@@ -18,6 +18,7 @@ from projections.base import Projection
 from projections.source import Recorded
 from projections.sql import Tx
 
+ACCOUNT_TOPIC = "ledger.domain.account:Account."
 DEFAULT_THRESHOLD_MINOR = 500_00
 DEFAULT_QUIET_DAYS = 30
 
@@ -77,10 +78,13 @@ class Indigent(Projection):
         last_deposit_at TEXT
     )""",)
 
+    def wants(self, topic: str) -> bool:
+        return topic.startswith(ACCOUNT_TOPIC)
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         changes: dict[str, _Change] = {}
         for recorded in batch:
-            if recorded.topic.startswith("ledger.domain.account:Account."):
+            if recorded.topic.startswith(ACCOUNT_TOPIC):
                 self._collect(changes, recorded.event)
         self._write(tx, changes)
 

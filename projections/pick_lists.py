@@ -56,6 +56,9 @@ class PickLists(Projection):
         lines TEXT NOT NULL
     )""")
 
+    def wants(self, topic: str) -> bool:
+        return topic in WATCHED
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         events = [r.event for r in batch if r.topic in WATCHED]
         if not events:

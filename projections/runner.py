@@ -56,7 +56,8 @@ class Runner:
             return None
         if self.projection.reads_state:
             for recorded in batch:  # decrypt before taking the write lock
-                recorded.event  # noqa: B018
+                if self.projection.wants(recorded.topic):
+                    recorded.event  # noqa: B018
         with self.views.transaction() as tx:
             if tracking.claim(tx, self.name) != start:
                 return 0

@@ -58,6 +58,9 @@ class SalesLedger(Projection):
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
 
+    def wants(self, topic: str) -> bool:
+        return topic in WATCHED
+
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         events = [r.event for r in batch if r.topic in WATCHED]
         if not events:

@@ -15,17 +15,27 @@ from ledger.domain.money import Money
 STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:60rem;
 color:#1b1b1b;padding:0 1rem}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ccc;
-padding:.25rem .5rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+padding:.25rem .5rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;
+white-space:nowrap;font-variant-numeric:tabular-nums}td.k{white-space:nowrap}
+td.sub{padding-left:1.5rem}
 figure{margin:1rem 0}svg{max-width:100%;height:auto}code{font-size:.8rem;word-break:break-all}
 .bad{color:#b5473a;font-weight:bold}"""
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="n">{escape(c)}</td>' if i in numeric
-                         else f"<td>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
-        for row in rows)
+def _cell(text: str, i: int, numeric: set[int], keys: set[int]) -> str:
+    if i in numeric:
+        return f'<td class="n">{escape(text)}</td>'
+    if text.startswith("  "):
+        return f'<td class="sub">{escape(text.strip())}</td>'
+    return f'<td class="k">{escape(text)}</td>' if i in keys else f"<td>{escape(text)}</td>"
+
+
+def _table(header: list[str], rows: list[list[str]], numeric: set[int],
+           keys: frozenset[int] = frozenset()) -> str:
+    head = "".join(f'<th class="n">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(_cell(c, i, numeric, set(keys)) for i, c in enumerate(row))
+                   + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -51,7 +61,8 @@ def monthly_report_html(report: dict[str, Any]) -> str:
         ["Fecha", "PPL", "Importe", "Motivo", "Asiento revertido", "Por"],
         [[c["at"][:16].replace("T", " "), c["penitentiary_number"] or "",
           Money(c["amount_minor"], cur).format(), c["reason"], c["original_entry_id"],
-          f"{c['user_id']} ({c['role']})"] for c in report["corrections"]["entries"]], {2})
+          f"{c['user_id']} ({c['role']})"] for c in report["corrections"]["entries"]], {2},
+        frozenset({0, 1}))
     indigent = report["indigent_at_month_end"]
     tb = report["trial_balance_at_month_end"]
     balanced = "cuadra" if tb["balanced"] else "<span class=bad>NO CUADRA</span>"

@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 from ledger.domain.catalogue import CATEGORY_NAMES_ES
 from ledger.domain.money import Money
 
-WIDTH = 680
-LABEL_WIDTH = 210
-VALUE_WIDTH = 150
+WIDTH = 720
+LABEL_WIDTH = 250
+VALUE_WIDTH = 140
 ROW = 30
 TOP = 44
 BAR_COLOUR = "#2f6690"

@@ -103,7 +103,8 @@ def monthly_report_pdf(report: dict[str, Any], *, compress: bool = True) -> byte
     pdf.add_page()
     pdf.set_font("helvetica", "B", 14)
     pdf.multi_cell(0, 7, _text(f"Informe mensual de indicadores económicos (III.D.10) - "
-                               f"{report['unit']}"), new_x="LMARGIN", new_y="NEXT")
+                               f"{report['unit']}"), new_x="LMARGIN", new_y="NEXT",
+                   align="L")
     pdf.set_font("helvetica", "", 9)
     pdf.cell(0, 5, _text(f"Mes {report['month']} ({report['from']} a {report['to']}, hora de "
                          f"{report['time_zone']}); importes en {report['currency']}. "

@@ -13,7 +13,8 @@ from ledger.domain.postings import SubAccount
 SUBS = [sub.value for sub in SubAccount]
 LABELS = {"available": "Peculio", "reserve": "Reserva", "phone": "Telefono", "held": "Retenido",
           "custody": "Custodia", "pending": "Pendiente"}
-WIDTHS = {"at": 34, "kind": 28, "sub": 26, "actor": 34, "detail": 57}
+# A4 landscape leaves 277 mm between the margins: 30 + 30 + 6 x 22 + 45 + 40.
+WIDTHS = {"at": 30, "kind": 30, "sub": 22, "actor": 45, "detail": 40}
 
 
 def _text(value: Any) -> str:
@@ -29,8 +30,16 @@ class _Sheet(FPDF):
     def row(self, cells: list[tuple[str, int]], *, bold: bool = False) -> None:
         self.set_font("helvetica", "B" if bold else "", 7)
         for text, width in cells:
-            self.cell(width, 5, _text(text)[:48], border=1)
+            self.cell(width, 5, self._fit(_text(text), width - 2), border=1)
         self.ln()
+
+    def _fit(self, text: str, width: float) -> str:
+        """The text cut to the cell's width (ending in '...' when cut)."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "...") > width:
+            text = text[:-1]
+        return text + "..."
 
 
 def _balances(label: str, balances: dict[str, int], currency: str) -> list[tuple[str, int]]:
