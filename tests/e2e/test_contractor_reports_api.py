@@ -55,7 +55,8 @@ def _upload(api: Api, data: bytes, *, key: str | None = "auto", accept: str = ""
     query = "&".join(f"{k}={v}" for k, v in (params or PERIOD).items())
     return api.client.post(f"/reports/contractor/reconciliations?{query}", content=data,
                            headers={**api.headers("contratista", key),
-                                    "Content-Type": "text/csv", "Accept": accept, **(headers or {})})
+                                    "Content-Type": "text/csv", "Accept": accept,
+                                    **(headers or {})})
 
 
 def test_the_settlement_is_for_the_contract_parties_only(shop: Api) -> None:
