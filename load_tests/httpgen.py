@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import sys
 import time
 from collections import Counter
@@ -83,9 +84,13 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 async def run(host: str, port: int, factory: Factory, *, name: str, connections: int,
               seconds: float, max_requests: int | None = None,
-              on_answer: Callable[[Req, int, bytes], None] | None = None) -> Result:
+              on_answer: Callable[[Req, int, bytes], None] | None = None,
+              rate: float | None = None) -> Result:
     """Drives `factory` with `connections` connections for at most `seconds` seconds and
-    `max_requests` requests."""
+    `max_requests` requests. Closed loop (each connection sends again at once) unless
+    `rate` is given: then all connections together offer about `rate` requests/s, each
+    waiting between its requests as a terminal with a clerk in front of it would."""
+    gap = connections / rate if rate else 0.0
     result = Result(name=name, connections=connections, seconds=seconds)
     counter = itertools.count()
     deadline = time.perf_counter() + seconds
@@ -93,6 +98,8 @@ async def run(host: str, port: int, factory: Factory, *, name: str, connections:
     async def worker() -> None:
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
+        if gap:
+            await asyncio.sleep(random.uniform(0, gap))  # terminals do not start in step
         while time.perf_counter() < deadline:
             index = next(counter)
             if max_requests is not None and index >= max_requests:
@@ -125,6 +132,8 @@ async def run(host: str, port: int, factory: Factory, *, name: str, connections:
                                        "body": body[:300].decode("utf-8", "replace")})
             if on_answer is not None:
                 on_answer(req, status, body)
+            if gap:
+                await asyncio.sleep(max(gap - (time.perf_counter() - started), 0.0))
         if writer is not None:
             writer.close()
 

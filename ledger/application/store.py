@@ -150,6 +150,8 @@ class LedgerStore(Application[UUID]):
                 originator_id=aggregate_id, originator_version=version, topic=topic,
                 state=state))
             aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+        # Not copied into the readers' cache: the leader's time is the batch's time, and a
+        # reader that misses loads it once for itself.
         return aggregate
 
     def _get_or_none(self, aggregate_id: UUID) -> Any | None:
