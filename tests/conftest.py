@@ -88,5 +88,14 @@ def ledger(settings: Settings, clock: ManualClock) -> Iterator[Ledger]:
     built.close()
 
 
+@pytest.fixture
+def second_ledger(ledger: Ledger, settings: Settings, clock: ManualClock) -> Iterator[Ledger]:
+    """Another server process on the same store: its own caches, its own commit batcher.
+    Races between `ledger` and `second_ledger` are decided by the database alone."""
+    built = bootstrap(settings, clock=clock)
+    yield built
+    built.close()
+
+
 def event_count(ledger: Ledger) -> int:
     return ledger.ctx.store.event_count()

@@ -41,7 +41,7 @@ def run_together(*actions: Any) -> list[Any]:
 
 @pytest.mark.postgres_only
 def test_a_sale_racing_a_sanction_is_never_recorded_after_the_sanction(
-    ledger: Ledger, clock: ManualClock,
+    ledger: Ledger, second_ledger: Ledger, clock: ManualClock,
 ) -> None:
     clock.set(MONDAY)
     list_product(ledger, "GALL-01", 10_00)
@@ -57,7 +57,7 @@ def test_a_sale_racing_a_sanction_is_never_recorded_after_the_sanction(
             lambda n=number, c=case: ledger.discipline.impose_preventive(
                 case_id=c["case_id"], number=n, effect="suspension", reason="riesgo",
                 actor=OFFICER, request=None),
-            lambda n=number: order(ledger, n, GALL_01=1),
+            lambda n=number: order(second_ledger, n, GALL_01=1),  # another server process
         )
         assert not isinstance(sanction, LedgerError), sanction
         kinds = [type(e).__name__ for e in ledger.ctx.store.events.get(account_id(number))]
@@ -80,7 +80,7 @@ def test_a_sale_racing_a_sanction_is_never_recorded_after_the_sanction(
 
 @pytest.mark.postgres_only
 def test_two_terminals_spending_the_same_funds_never_overspend(
-    ledger: Ledger, clock: ManualClock,
+    ledger: Ledger, second_ledger: Ledger, clock: ManualClock,
 ) -> None:
     clock.set(datetime(2026, 11, 16, 16, 30, tzinfo=UTC))  # 13:30: the counter is open
     list_product(ledger, "RADIO-1", 600_00, name="Radio a pilas", category="other")
@@ -92,7 +92,7 @@ def test_two_terminals_spending_the_same_funds_never_overspend(
         results = run_together(
             lambda n=number: ledger.commissary.place_order(
                 number=n, lines=lines, actor=OFFICER, request=None),
-            lambda n=number: ledger.commissary.walk_up_sale(
+            lambda n=number: second_ledger.commissary.walk_up_sale(
                 number=n, lines=lines, actor=OFFICER, request=None),
         )
         wins = [r for r in results if not isinstance(r, LedgerError)]

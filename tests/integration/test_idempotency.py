@@ -48,18 +48,21 @@ def test_the_same_key_with_another_body_is_refused(ledger: Ledger) -> None:
     assert event_count(ledger) == count
 
 
-def test_racing_duplicates_of_one_request_post_once(ledger: Ledger) -> None:
+def test_racing_duplicates_of_one_request_post_once(ledger: Ledger,
+                                                   second_ledger: Ledger) -> None:
     admit(ledger, "P-1")
     depositor = register_depositor(ledger)
     req = request("key-race", {"amount_minor": 100_00})
     answers: list[object] = []
     barrier = threading.Barrier(6)
 
-    def send() -> None:
+    def send(target: Ledger) -> None:
         barrier.wait()
-        answers.append(record(ledger, depositor, 100_00, req))
+        answers.append(record(target, depositor, 100_00, req))
 
-    threads = [threading.Thread(target=send) for _ in range(6)]
+    # Copies race inside one process (the commit batcher) and across two (the database).
+    threads = [threading.Thread(target=send, args=([ledger, second_ledger][i % 2],))
+               for i in range(6)]
     for t in threads:
         t.start()
     for t in threads:
