@@ -139,7 +139,7 @@ class Clerk(Actor):
             order_id = TO_DELIVER.popleft() if TO_DELIVER else None
         if order_id is None:
             return self.walk_up_sale()
-        self.write("POST /commissary/orders/{id}/delivery",
+        self.write("/commissary/orders/{id}/delivery",
                    f"/commissary/orders/{order_id}/delivery", b"{}", "delivery",
                    {"order_id": order_id}, signed=True)
         return None
@@ -150,25 +150,25 @@ class Clerk(Actor):
         if number is None:
             return self.walk_up_sale()
         payload = json.dumps({"penitentiary_number": number, "lines": ORDER_LINES}).encode()
-        self.write("POST /commissary/orders", "/commissary/orders", payload, "order",
+        self.write("/commissary/orders", "/commissary/orders", payload, "order",
                    {"number": number}, signed=True)
         return None
 
     def walk_up_sale(self) -> None:
         number, _ = _pick()
         payload = json.dumps({"penitentiary_number": number, "lines": SALE_LINES}).encode()
-        self.write("POST /commissary/sales", "/commissary/sales", payload, "sale",
+        self.write("/commissary/sales", "/commissary/sales", payload, "sale",
                    {"number": number}, signed=True)
 
     def phone_recharge(self) -> None:
         number, _ = _pick()
         payload = json.dumps({"amount_minor": 500, "currency": "UYU"}).encode()
-        self.write("POST /ppl/{n}/phone-recharges", f"/ppl/{number}/phone-recharges", payload,
+        self.write("/ppl/{n}/phone-recharges", f"/ppl/{number}/phone-recharges", payload,
                    "recharge", {"number": number, "amount_minor": 500})
 
     def overview(self) -> None:
         number, _ = _pick()
-        self.read("GET /commissary/ppl/{n}", f"/commissary/ppl/{number}", signed=True)
+        self.read("/commissary/ppl/{n}", f"/commissary/ppl/{number}", signed=True)
 
 
 class DeliveryRun(Clerk):
@@ -208,7 +208,7 @@ class FamilyDeposits(Actor):
         payload = json.dumps({"depositor_id": depositor, "amount_minor": amount,
                               "currency": "UYU", "channel": "cash_desk",
                               "external_reference": "ventanilla"}).encode()
-        self.write("POST /ppl/{n}/deposits", f"/ppl/{number}/deposits", payload, "deposit",
+        self.write("/ppl/{n}/deposits", f"/ppl/{number}/deposits", payload, "deposit",
                    {"number": number, "amount_minor": amount})
 
 
@@ -225,30 +225,32 @@ class PayrollImport(Actor):
                                                         len(POPULATION.numbers)))
         rows = ["penitentiary_number,employer,period,hours,gross_minor,currency"]
         rows += [f"{n},{employer},2026-W47,30,100000,UYU" for n in numbers]
-        self.write("POST /payroll/imports", "/payroll/imports", "\n".join(rows).encode(),
+        self.write("/payroll/imports", "/payroll/imports", "\n".join(rows).encode(),
                    "payroll", {"gross_minor": 100_000, "lines": len(numbers)},
                    content_type="text/csv")
 
 
 class Auditors(Actor):
-    """Auditors reading statements, balances and the unit's trial balance."""
+    """Auditors reading statements, balances and the unit's trial balance, at a person's
+    pace (the trial balance reads the whole log: a few a minute, not a few a second)."""
 
     username = "load-auditor"
+    wait_time = between(1.0, 3.0)
 
     @task(4)
     def balance(self) -> None:
         number, _ = _pick()
-        self.read("GET /ppl/{n}/balance", f"/ppl/{number}/balance")
+        self.read("/ppl/{n}/balance", f"/ppl/{number}/balance")
 
     @task(2)
     def statement(self) -> None:
         number, _ = _pick()
-        self.read("GET /ppl/{n}/statement", f"/ppl/{number}/statement?from=2026-01-01"
+        self.read("/ppl/{n}/statement", f"/ppl/{number}/statement?from=2026-01-01"
                   "&to=2030-12-31")
 
     @task(1)
     def trial_balance(self) -> None:
-        self.read("GET /reports/trial-balance", "/reports/trial-balance")
+        self.read("/reports/trial-balance", "/reports/trial-balance")
 
 
 class MixedDay(DeliveryRun):
