@@ -178,7 +178,14 @@ class BatchScope:
         self._touched = {}
 
     def keep(self, aggregates: list[Any]) -> None:
-        """The command succeeded: what it returned is saved with the batch."""
+        """The command succeeded: what it returned is saved with the batch. A command
+        that returns another copy of an aggregate this batch already holds (loaded past
+        `store.find`) would drop the earlier commands' changes: the batch is not
+        committed, and after its retries the commands run one by one."""
+        for aggregate in aggregates:
+            held = self.working.get(aggregate.id)
+            if held is not None and held is not aggregate:
+                raise Retry
         for aggregate in aggregates:
             self.working[aggregate.id] = aggregate
             self.to_save[aggregate.id] = aggregate  # keeps the place of its first save
