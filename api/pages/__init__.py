@@ -16,9 +16,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from api.pages.admin.controller import AdminPages
+from api.pages.admin.reports import AdminReportPages
 from api.pages.contractor.controller import ContractorPages, PublicPriceList
+from api.pages.contractor.reports import ContractorReportPages
 from api.pages.families.controller import FamilyPages
 from api.pages.public import PublicPages
+from api.pages.refusals import REFUSAL_HANDLERS
 from api.pages.render import PAGE_EXCEPTION_HANDLERS
 from api.pages.session import PageSession, check_csrf
 
@@ -40,10 +43,11 @@ def pages_routers(*, secure_cookies: bool) -> list[Router]:
                                         include_in_schema=False)
     pages = Router(
         path="/",
-        route_handlers=[PublicPages, FamilyPages, AdminPages, ContractorPages, PublicPriceList],
+        route_handlers=[PublicPages, FamilyPages, AdminPages, ContractorPages, PublicPriceList,
+                        AdminReportPages, ContractorReportPages],
         middleware=[DefineMiddleware(PageSession, secure=secure_cookies)],
         before_request=check_csrf,
-        exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        exception_handlers={**PAGE_EXCEPTION_HANDLERS, **REFUSAL_HANDLERS},
         opt={"secure_cookies": secure_cookies},
         include_in_schema=False,
     )
