@@ -21,7 +21,7 @@ def test_the_contractor_keeps_the_price_list_that_everyone_reads(
     contractor.get_by_label("Código").fill(code)
     contractor.get_by_label("Producto").fill("Jabón de tocador 90 g")
     contractor.get_by_label("Rubro").select_option("hygiene")
-    contractor.get_by_label("Precio").fill("85")
+    contractor.get_by_label("Precio", exact=True).fill("85")
     contractor.get_by_label("Envase").select_option("glass")
     contractor.get_by_role("button", name="Agregar").click()
     expect(contractor.locator("#e-container")).to_have_text(
