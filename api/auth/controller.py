@@ -7,7 +7,8 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, get, post
 
-from api.deps import ledger_of, principal_of
+from api.deps import principal_of
+from api.pages.services import web_of
 
 
 class SignIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -37,14 +38,19 @@ class AuthController(Controller):
     @post("/sessions", exclude_from_auth=True, sync_to_thread=True, status_code=201)
     def sign_in(self, request: Request[Any, Any, Any], data: SignIn) -> Session:
         """Exchanges a username and password for a bearer token (12 h by default)."""
-        token, expires, principal = ledger_of(request).users.sign_in(data.username, data.password)
+        # The same lock, throttle and sign-in log as the pages (ledger/application/
+        # web_security.py): the API is no side door for guessing passwords.
+        client = request.client.host if request.client else "unknown"
+        token, expires, principal = web_of(request).sign_ins.sign_in(
+            data.username, data.password, client)
         return Session(token=token, expires_at=expires.isoformat(), username=principal.username,
                        role=principal.role.value, depositor_id=principal.depositor_id)
 
     @delete("/sessions/current", sync_to_thread=True, status_code=204)
     def sign_out(self, request: Request[Any, Any, Any]) -> None:
         """Ends this session at once."""
-        ledger_of(request).users.sign_out(str(request.auth))
+        client = request.client.host if request.client else "unknown"
+        web_of(request).sign_ins.sign_out(str(request.auth), principal_of(request), client)
 
     @get("/me", sync_to_thread=False)
     def me(self, request: Request[Any, Any, Any]) -> Me:

@@ -146,3 +146,18 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(ready: Ap
 def test_a_statement_whose_end_is_before_its_start_is_refused(ready: Api) -> None:
     answer = ready.get("/ppl/P-1/statement", **{"from": "2026-11-30", "to": "2026-11-01"})
     assert_problem(answer, 422, "period_reversed", "to")
+
+
+def test_api_sign_in_locks_after_five_failures_like_the_pages(ready: Api) -> None:
+    clock = ready.ledger.ctx.clock
+    for _ in range(5):
+        clock.advance(seconds=1)  # type: ignore[attr-defined]
+        wrong = ready.client.post("/auth/sessions",
+                                  json={"username": "auditor", "password": "x" * 12})
+        assert_problem(wrong, 401, "credentials_invalid")
+    locked = ready.client.post("/auth/sessions",
+                               json={"username": "auditor", "password": "clave-de-prueba-2026"})
+    assert_problem(locked, 429, "sign_in_locked", "username")
+    logged = ready.ledger.ctx.side.fetchall(
+        "SELECT outcome FROM web_sign_ins WHERE username = %s", ("auditor",))
+    assert [row[0] for row in logged].count("failed") >= 5
