@@ -88,8 +88,12 @@ class Population:
     initial_funds_minor: int = INITIAL_FUNDS_MINOR
 
     def settings(self, **overrides: Any) -> Settings:
+        """In-process settings. Batched commits unless told otherwise, whatever the
+        environment says: building a unit (every order of a sector writes its delivery
+        run) is set-up, not what is measured."""
         return Settings(database_url=self.database_url, key_file=Path(self.key_file),
-                        password_time_cost=1, password_memory_kib=1024, **overrides)
+                        password_time_cost=1, password_memory_kib=1024,
+                        **{"batch_commits": True, **overrides})
 
     def server_env(self, **extra: str) -> dict[str, str]:
         return {"LEDGER_DATABASE_URL": self.database_url, "LEDGER_KEY_FILE": self.key_file,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ledger.infrastructure.config import Settings
 from load_tests import run
 from tests.conftest import STORES
 
@@ -14,8 +15,10 @@ from tests.conftest import STORES
 def test_a_short_mixed_day_loses_no_money_and_applies_every_request_once(
         tmp_path: Path) -> None:
     store = "postgres" if "postgres" in STORES else "sqlite"  # PostgreSQL: LEDGER_TEST_PG_URL
+    batch = "1" if Settings().batch_commits else "0"  # the server as the suite is set
     args = run.options(["--scenario", "mixed", "--ppl", "60", "--users", "6",
                         "--spawn-rate", "6", "--seconds", "4", "--store", store,
+                        "--batch", batch,
                         "--work-root", str(tmp_path), "--out", str(tmp_path / "load.json")])
     result = run.run(args)
     verdict = result["checks"]
