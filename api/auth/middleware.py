@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -18,7 +19,8 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token:
             raise NotAuthorizedException()
         ledger = connection.app.state.ledger
-        principal = ledger.users.principal_for(token.strip())
+        # A database read: off the event loop, or every other request waits for it.
+        principal = await sync_to_thread(ledger.users.principal_for, token.strip())
         if principal is None:
             raise NotAuthorizedException()
         return AuthenticationResult(user=principal, auth=token.strip())
