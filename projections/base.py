@@ -4,6 +4,7 @@ projection's new position, so a batch counts entirely or not at all."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -11,7 +12,7 @@ from projections.source import Recorded
 from projections.sql import Tx
 
 
-class Projection:
+class Projection(ABC):
     name: ClassVar[str]
     # Tables this projection owns: created on start, emptied on rebuild.
     tables: ClassVar[tuple[str, ...]]
@@ -34,5 +35,6 @@ class Projection:
         for table in self.tables:
             tx.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
+    @abstractmethod
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
-        raise NotImplementedError
+        """Writes what `batch` changes, in `tx`; nothing else may commit it."""
