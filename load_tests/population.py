@@ -136,8 +136,11 @@ def create(workdir: Path, *, ppl: int, terminals: int = 8, orders_for: int = 0,
         fill(ledger, population, ppl, terminals)
         if orders_for:
             place_orders(ledger, population, population.numbers[:orders_for])
-    finally:
+    except BaseException:
         ledger.close()
+        drop(population)  # a unit half built is of no use to anyone
+        raise
+    ledger.close()
     return population
 
 
