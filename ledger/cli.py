@@ -226,7 +226,6 @@ def audit_sign() -> None:
                f"{checkpoint.chain_hash}")
 
 
-
 @main.group()
 def terminals() -> None:
     """POS terminals trusted by key (the clerks' app, `ledger-pos`)."""
