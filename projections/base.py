@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from projections.source import Recorded
 from projections.sql import Tx
@@ -21,11 +21,17 @@ class Projection(ABC):
     reads_state: ClassVar[bool] = True
     # False for a record that must never be recomputed from the current events.
     rebuildable: ClassVar[bool] = True
+    # The topics this projection reads; None: every topic.
+    watched: ClassVar[frozenset[str] | None] = None
 
     def wants(self, topic: str) -> bool:
         """Whether events of this topic change this projection (the runner decrypts and
         decodes only those; the others just move the position)."""
-        return True
+        return self.watched is None or topic in self.watched
+
+    def wanted(self, batch: Sequence[Recorded]) -> list[Any]:
+        """The decoded events of `batch` that this projection reads."""
+        return [recorded.event for recorded in batch if self.wants(recorded.topic)]
 
     def create(self, tx: Tx) -> None:
         for statement in self.schema:

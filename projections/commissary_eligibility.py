@@ -30,6 +30,7 @@ WATCHED = frozenset(topics(Account.Admitted, Account.SectorChanged,
 
 class CommissaryEligibility(Projection):
     name = "commissary_eligibility"
+    watched = WATCHED
     tables = ("proj_eligibility_ppl", "proj_eligibility_windows")
     schema = ("""CREATE TABLE IF NOT EXISTS proj_eligibility_ppl (
         account_id TEXT PRIMARY KEY,
@@ -47,17 +48,11 @@ class CommissaryEligibility(Projection):
         PRIMARY KEY (account_id, case_id, seq)
     )""")
 
-    def wants(self, topic: str) -> bool:
-        return topic in WATCHED
-
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
         admitted: list[tuple[str, str, str]] = []
         sectors: dict[str, str] = {}
         windows: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for recorded in batch:
-            if recorded.topic not in WATCHED:
-                continue
-            event = recorded.event
+        for event in self.wanted(batch):
             account = str(event.originator_id)
             if isinstance(event, Account.Admitted):
                 admitted.append((account, event.number, event.sector))

@@ -36,6 +36,7 @@ def number_of(event: Any) -> str:
 
 class CommissaryMonth(Projection):
     name = "commissary_month"
+    watched = WATCHED
     tables = ("proj_commissary_month", "proj_commissary_month_open")
     schema = ("""CREATE TABLE IF NOT EXISTS proj_commissary_month (
         number TEXT NOT NULL,
@@ -52,11 +53,8 @@ class CommissaryMonth(Projection):
         month TEXT NOT NULL
     )""")
 
-    def wants(self, topic: str) -> bool:
-        return topic in WATCHED
-
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
-        events = [r.event for r in batch if r.topic in WATCHED]
+        events = self.wanted(batch)
         if not events:
             return
         placed = {e.order_id: (number_of(e), e.month) for e in events

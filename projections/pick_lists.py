@@ -39,6 +39,7 @@ class _Delta:
 
 class PickLists(Projection):
     name = "pick_lists"
+    watched = WATCHED
     tables = ("proj_pick_lists", "proj_pick_orders")
     schema = ("""CREATE TABLE IF NOT EXISTS proj_pick_lists (
         sector TEXT NOT NULL,
@@ -56,11 +57,8 @@ class PickLists(Projection):
         lines TEXT NOT NULL
     )""")
 
-    def wants(self, topic: str) -> bool:
-        return topic in WATCHED
-
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
-        events = [r.event for r in batch if r.topic in WATCHED]
+        events = self.wanted(batch)
         if not events:
             return
         orders = self._load(tx, events)

@@ -31,6 +31,7 @@ COLUMNS = ("line_id", "kind", "order_id", "refund_id", "number", "sector", "day"
 
 class SalesLedger(Projection):
     name = "sales_ledger"
+    watched = WATCHED
     tables = ("proj_sales_ledger", "proj_sales_orders")
     schema = ("""CREATE TABLE IF NOT EXISTS proj_sales_ledger (
         line_id TEXT PRIMARY KEY,
@@ -58,11 +59,8 @@ class SalesLedger(Projection):
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
 
-    def wants(self, topic: str) -> bool:
-        return topic in WATCHED
-
     def apply(self, tx: Tx, batch: Sequence[Recorded]) -> None:
-        events = [r.event for r in batch if r.topic in WATCHED]
+        events = self.wanted(batch)
         if not events:
             return
         day_of = day_of_factory(self.store)
