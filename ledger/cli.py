@@ -215,10 +215,7 @@ def audit_verify() -> None:
 def audit_sign() -> None:
     """Chains every stored event now and signs the chain's head (e.g. at month end)."""
     ledger = _open()
-    runner = ledger.read_side.runner("audit_chain")  # type: ignore[attr-defined]
-    runner.catch_up()
-    with runner.views.transaction() as tx:
-        checkpoint = runner.projection.sign_head(tx)
+    checkpoint = ledger.read_side.sign_audit_head()  # type: ignore[attr-defined]
     if checkpoint is None:
         click.echo("nothing to sign: the store has no events")
         return

@@ -85,6 +85,14 @@ class ReadSide:
         return [{"name": name, "position": (p := r.position()), "head": head, "lag": head - p}
                 for name, r in self.runners.items()]
 
+    def sign_audit_head(self) -> Any | None:
+        """Chains every stored event now and signs the chain's head; None when the store
+        has no events (`ledger audit sign`, the API and the monthly-report page)."""
+        runner = self.runner("audit_chain")
+        runner.catch_up()
+        with runner.views.transaction() as tx:
+            return runner.projection.sign_head(tx)  # type: ignore[attr-defined]
+
     def catch_up_all(self) -> int:
         return sum(r.catch_up() for r in self.runners.values())
 

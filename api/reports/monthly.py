@@ -63,10 +63,7 @@ class MonthlyReportController(Controller):
     def sign(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         """Chains every stored event and signs the chain's head now (as `ledger audit
         sign`), so this month's report can show a head that covers the whole month."""
-        runner = ledger_of(request).read_side.runner("audit_chain")
-        runner.catch_up()
-        with runner.views.transaction() as tx:
-            checkpoint = runner.projection.sign_head(tx)  # type: ignore[attr-defined]
+        checkpoint = ledger_of(request).read_side.sign_audit_head()
         if checkpoint is None:
             raise NotFound("nothing_to_sign", es="El registro no tiene eventos.",
                            en="The store has no events.")

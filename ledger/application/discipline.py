@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ledger.application.context import Context, check_number, check_text
 from ledger.application.idempotency import IdempotentRequest, Outcome
+from ledger.application.statements import parse_day as parse_iso_day
 from ledger.domain.account import Account
 from ledger.domain.actor import Actor
 from ledger.domain.case import DisciplinaryCase, Sanction, Term
@@ -45,12 +46,7 @@ def parse_instant(value: Any, zone: ZoneInfo, field: str) -> datetime:
 def parse_day(value: Any, field: str = "ends_on") -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidInput("date_invalid", field=field,
-                           es="La fecha debe tener la forma AAAA-MM-DD.",
-                           en="The date must look like YYYY-MM-DD.") from None
+    return parse_iso_day(value, field)
 
 
 def _local(instant: datetime | None, zone: ZoneInfo) -> str | None:

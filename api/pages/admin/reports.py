@@ -106,10 +106,7 @@ class AdminReportPages(Controller):
     def sign(self, request: Request[Any, Any, Any]) -> Redirect:
         """Chains every stored event and signs the head now, so the report printed next
         pins the whole month (as `ledger audit sign`)."""
-        runner = web_of(request).ledger.read_side.runner("audit_chain")
-        runner.catch_up()
-        with runner.views.transaction() as tx:
-            checkpoint = runner.projection.sign_head(tx)  # type: ignore[attr-defined]
+        checkpoint = web_of(request).ledger.read_side.sign_audit_head()
         if checkpoint is None:
             raise NotFound("nothing_to_sign", es="El registro no tiene eventos.",
                            en="The store has no events.")
