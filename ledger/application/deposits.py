@@ -13,6 +13,7 @@ from ledger.application.context import Context, check_text
 from ledger.application.idempotency import IdempotentRequest, Outcome
 from ledger.domain.account import Account, AccountStatus
 from ledger.domain.actor import Actor
+from ledger.domain.choices import parse_choice
 from ledger.domain.depositor import Depositor
 from ledger.domain.errors import Forbidden, InvalidInput
 from ledger.domain.ids import person_index_id
@@ -33,13 +34,9 @@ NEEDS_CLEARING = frozenset(
 
 
 def parse_channel(value: Any) -> DepositChannel:
-    try:
-        return DepositChannel(value)
-    except ValueError:
-        names = ", ".join(c.value for c in DepositChannel)
-        raise InvalidInput("channel_unknown", field="channel",
-                           es=f"Canal de depósito desconocido; use uno de: {names}.",
-                           en=f"Unknown deposit channel; use one of: {names}.") from None
+    return parse_choice(DepositChannel, value, code="channel_unknown", field="channel",
+                        es="Canal de depósito desconocido; use uno de",
+                        en="Unknown deposit channel; use one of")
 
 
 def _cap_error(field: str, cap: int, currency: str, who_es: str, who_en: str) -> InvalidInput:

@@ -15,7 +15,8 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.actor import Actor
-from ledger.domain.errors import Conflict, Forbidden, InvalidInput
+from ledger.domain.choices import parse_choice
+from ledger.domain.errors import Conflict, Forbidden
 
 
 class Category(StrEnum):
@@ -211,20 +212,12 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def check_category(value: Any) -> str:
-    try:
-        return Category(value).value
-    except ValueError:
-        names = ", ".join(c.value for c in Category)
-        raise InvalidInput("category_unknown", field="category",
-                           es=f"Categoría desconocida; use una de: {names}.",
-                           en=f"Unknown category; use one of: {names}.") from None
+    return parse_choice(Category, value, code="category_unknown", field="category",
+                        es="Categoría desconocida; use una de",
+                        en="Unknown category; use one of").value
 
 
 def check_container(value: Any) -> str:
-    try:
-        return Container(value).value
-    except ValueError:
-        names = ", ".join(c.value for c in Container)
-        raise InvalidInput("container_unknown", field="container",
-                           es=f"Envase desconocido; use uno de: {names}.",
-                           en=f"Unknown container; use one of: {names}.") from None
+    return parse_choice(Container, value, code="container_unknown", field="container",
+                        es="Envase desconocido; use uno de",
+                        en="Unknown container; use one of").value

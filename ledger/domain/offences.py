@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ledger.domain.choices import parse_choice
 from ledger.domain.errors import InvalidInput
 
 DAYS_PER_MONTH = 30
@@ -66,13 +67,9 @@ PRESCRIPTION_DAYS = {
 
 
 def parse_offence_class(value: Any) -> OffenceClass:
-    try:
-        return OffenceClass(value)
-    except ValueError:
-        names = ", ".join(c.value for c in OffenceClass)
-        raise InvalidInput("offence_class_unknown", field="offence_class",
-                           es=f"Clase de falta desconocida; use una de: {names}.",
-                           en=f"Unknown offence class; use one of: {names}.") from None
+    return parse_choice(OffenceClass, value, code="offence_class_unknown",
+                        field="offence_class", es="Clase de falta desconocida; use una de",
+                        en="Unknown offence class; use one of")
 
 
 def duration_range(offence_class: OffenceClass, *, collective: bool) -> DurationRange:
