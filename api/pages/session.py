@@ -80,7 +80,8 @@ class PageSession:
         principal = None
         if token:
             users = scope["litestar_app"].state.ledger.users
-            principal = await anyio.to_thread.run_sync(users.principal_for, token)
+            principal = users.recent_principal(token) or \
+                await anyio.to_thread.run_sync(users.principal_for, token)
         pre = request.cookies.get(PRE_SESSION_COOKIE, "")
         set_cookies = []
         if not pre:

@@ -144,4 +144,4 @@ class Admissions:
         return self.ctx.run(request, decide)
 
     def view(self, number: str) -> dict[str, Any]:
-        return account_view(self.ctx.account(number))
+        return account_view(self.ctx.account(number, to_read=True))

@@ -41,10 +41,16 @@ class Context:
         return unit  # type: ignore[no-any-return]
 
     def settings(self) -> UnitSettings:
-        return self.unit().settings
+        unit = self.store.read(unit_id())  # settings are never changed in place
+        if unit is None:
+            return self.unit().settings  # raises unit_not_configured
+        return unit.settings  # type: ignore[no-any-return]
 
-    def account(self, number: str) -> Account:
-        account = self.store.find(account_id(check_number(number)))
+    def account(self, number: str, *, to_read: bool = False) -> Account:
+        """The PPL's account; `to_read` for callers that never change it (no private
+        copy is made outside a batch)."""
+        key = account_id(check_number(number))
+        account = self.store.read(key) if to_read else self.store.find(key)
         if account is None:
             raise NotFound(
                 "ppl_not_found",

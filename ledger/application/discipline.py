@@ -248,7 +248,7 @@ class Discipline:
         """What the POS may sell this PPL at an instant (now by default)."""
         zone = self.ctx.settings().zone()
         when = self.ctx.clock.now() if at is None else parse_instant(at, zone, "at")
-        return eligibility_view(self.ctx.account(number), when, zone)
+        return eligibility_view(self.ctx.account(number, to_read=True), when, zone)
 
     def case(self, case_id: str) -> dict[str, Any]:
         zone = self.ctx.settings().zone()

@@ -54,7 +54,7 @@ class Statements:
         self.ctx = ctx
 
     def balances(self, number: str) -> dict[str, Any]:
-        return balances_view(self.ctx.account(number))
+        return balances_view(self.ctx.account(number, to_read=True))
 
     def statement(self, number: str, start: Any, end: Any) -> dict[str, Any]:
         """Opening balances, each movement, closing balances, for days start..end
@@ -64,7 +64,7 @@ class Statements:
             raise InvalidInput("period_reversed", field="to",
                                es="La fecha final es anterior a la inicial.",
                                en="The end date is before the start date.")
-        account = self.ctx.account(number)
+        account = self.ctx.account(number, to_read=True)
         zone = self.ctx.settings().zone()
         begin = datetime.combine(first, time.min, zone)
         finish = datetime.combine(last + timedelta(days=1), time.min, zone)

@@ -69,9 +69,17 @@ class LedgerStore(Application[UUID]):
             return scope.find(aggregate_id)
         return self.load_fresh(aggregate_id)
 
-    def load_fresh(self, aggregate_id: UUID) -> Any | None:
+    def read(self, aggregate_id: UUID) -> Any | None:
+        """Like `find`, for callers that only look: outside a batch it returns the cached
+        instance itself rather than a private copy. Never change what it returns."""
+        scope = getattr(self._batch, "scope", None)
+        if scope is not None:
+            return scope.find(aggregate_id)
+        return self.load_fresh(aggregate_id, copy=False)
+
+    def load_fresh(self, aggregate_id: UUID, *, copy: bool = True) -> Any | None:
         """The aggregate with every event committed before this call (the cached copy
-        fast-forwarded), never a batch's copy.
+        fast-forwarded), never a batch's copy; a private copy unless `copy` is False.
 
         Fast-forwards of one aggregate are single-flight: readers that queue behind one
         fast-forward share the next one, which starts after they all arrived, instead of
@@ -92,9 +100,9 @@ class LedgerStore(Application[UUID]):
                 except KeyError:
                     cached = None
                 if cached is not None:
-                    return deepcopy(cached)
+                    return deepcopy(cached) if copy else cached
             started = time.monotonic()
-            aggregate = self._get_or_none(aggregate_id)
+            aggregate = self._get_or_none(aggregate_id, copy=copy)
             flight.started = started
             return aggregate
 
@@ -154,9 +162,9 @@ class LedgerStore(Application[UUID]):
         # reader that misses loads it once for itself.
         return aggregate
 
-    def _get_or_none(self, aggregate_id: UUID) -> Any | None:
+    def _get_or_none(self, aggregate_id: UUID, *, copy: bool = True) -> Any | None:
         try:
-            return self.repository.get(aggregate_id)
+            return self.repository.get(aggregate_id, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             return None
 

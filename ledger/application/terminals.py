@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,10 @@ from ledger.domain.terminal import Terminal
 FRESHNESS_SECONDS = 120
 NONCE_TTL = timedelta(seconds=2 * FRESHNESS_SECONDS)
 SWEEP_EVERY = timedelta(seconds=30)
+# A trusted terminal's key is kept in memory this long before its record is read again:
+# a revocation takes effect at once in the process that revoked, and within this window
+# in any other worker process.
+TRUST_RECHECK_SECONDS = 1.0
 
 _NONCES = """CREATE TABLE IF NOT EXISTS terminal_nonces (
     terminal_id TEXT NOT NULL,
@@ -47,6 +52,7 @@ class Terminals:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._swept_at: datetime | None = None
+        self._trusted: dict[str, tuple[Ed25519PublicKey, float]] = {}  # id -> key, read at
         ctx.side.execute(_NONCES)
 
     def register(self, *, terminal_id: str, name: str, public_key: str, actor: Actor,
@@ -87,7 +93,9 @@ class Terminals:
             return [terminal], Outcome(200, {"terminal_id": terminal_id,
                                              "name": terminal.name, "revoked": True})
 
-        return self.ctx.run(request, decide)
+        outcome = self.ctx.run(request, decide)
+        self._trusted.pop(terminal_id, None)
+        return outcome
 
     def _find(self, terminal_id: str) -> Terminal:
         terminal = self.ctx.store.find(terminal_aggregate_id(terminal_id))
@@ -105,8 +113,8 @@ class Terminals:
                            "(faltan las cabeceras de firma).",
                            "This operation needs a registered terminal (signature headers "
                            "missing).")
-        terminal = self.ctx.store.find(terminal_aggregate_id(terminal_id))
-        if not isinstance(terminal, Terminal) or terminal.revoked:
+        key = self._trusted_key(terminal_id)
+        if key is None:
             raise _refused("terminal_not_trusted",
                            "La terminal no está registrada o fue revocada.",
                            "The terminal is unknown or revoked.")
@@ -123,7 +131,6 @@ class Terminals:
                            "La firma está vencida: revise la hora de la terminal.",
                            "The signature is stale: check the terminal's clock.")
         try:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(terminal.public_key))
             key.verify(base64.b64decode(signature, validate=True),
                        signed_message(method, path, body, timestamp, nonce, terminal_id))
         except (InvalidSignature, binascii.Error, ValueError):
@@ -131,6 +138,19 @@ class Terminals:
                            "The terminal's signature is not valid.") from None
         self._remember(terminal_id, nonce, now)
         return terminal_id
+
+    def _trusted_key(self, terminal_id: str) -> Ed25519PublicKey | None:
+        """The public key of a registered, unrevoked terminal; None otherwise."""
+        seen = self._trusted.get(terminal_id)
+        if seen is not None and time.monotonic() - seen[1] <= TRUST_RECHECK_SECONDS:
+            return seen[0]
+        terminal = self.ctx.store.read(terminal_aggregate_id(terminal_id))
+        if not isinstance(terminal, Terminal) or terminal.revoked:
+            self._trusted.pop(terminal_id, None)
+            return None
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(terminal.public_key))
+        self._trusted[terminal_id] = (key, time.monotonic())
+        return key
 
     def _remember(self, terminal_id: str, nonce: str, now: datetime) -> None:
         # Expired nonces are swept at most every SWEEP_EVERY, not on every request: the

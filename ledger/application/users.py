@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +21,11 @@ from ledger.domain.ids import user_id
 from ledger.domain.user import User
 
 MIN_PASSWORD = 10
+# A session confirmed by the database is trusted from memory this long: under load most
+# requests then make no query to authenticate. Sign-out takes effect at once in the
+# process that signed out, and within this window in any other worker process.
+SESSION_RECHECK_SECONDS = 2.0
+RECENT_SESSIONS_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,9 @@ class Users:
         # Verifying against this when the user does not exist keeps the timing the same,
         # so the answer does not tell whether a username exists.
         self._dummy_hash = self._hasher.hash("not-a-real-password")
+        # token digest -> (principal, session expiry, when the database confirmed it)
+        self._recent: dict[str, tuple[Principal, datetime, float]] = {}
+        self._recent_lock = threading.Lock()
 
     def create(self, *, username: str, password: str, role: str, actor: Actor,
                depositor_id: str | None = None) -> Outcome:
@@ -100,17 +110,44 @@ class Users:
         )
         return token, expires, principal
 
+    def recent_principal(self, token: str) -> Principal | None:
+        """The session's principal if the database confirmed it within the last
+        SESSION_RECHECK_SECONDS and it has not expired; None means "ask principal_for".
+        Makes no query, so the event loop may call it."""
+        seen = self._recent.get(_digest(token))
+        if seen is None:
+            return None
+        principal, expires, confirmed = seen
+        if time.monotonic() - confirmed > SESSION_RECHECK_SECONDS or \
+                expires <= self.ctx.clock.now():
+            return None
+        return principal
+
     def principal_for(self, token: str) -> Principal | None:
+        recent = self.recent_principal(token)
+        if recent is not None:
+            return recent
+        digest = _digest(token)
         row = self.ctx.side.fetchone(
             "SELECT user_id, username, role, depositor_id, expires_at FROM api_sessions "
-            "WHERE token_hash = %s", (_digest(token),),
+            "WHERE token_hash = %s", (digest,),
         )
         if row is None or datetime.fromisoformat(row[4]) <= self.ctx.clock.now():
+            with self._recent_lock:
+                self._recent.pop(digest, None)
             return None
-        return Principal(row[0], row[1], Role(row[2]), row[3])
+        principal = Principal(row[0], row[1], Role(row[2]), row[3])
+        with self._recent_lock:
+            if len(self._recent) >= RECENT_SESSIONS_MAX:
+                self._recent.clear()
+            self._recent[digest] = (principal, datetime.fromisoformat(row[4]), time.monotonic())
+        return principal
 
     def sign_out(self, token: str) -> None:
-        self.ctx.side.execute("DELETE FROM api_sessions WHERE token_hash = %s", (_digest(token),))
+        digest = _digest(token)
+        with self._recent_lock:
+            self._recent.pop(digest, None)
+        self.ctx.side.execute("DELETE FROM api_sessions WHERE token_hash = %s", (digest,))
 
 
 def _digest(token: str) -> str:

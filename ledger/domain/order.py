@@ -184,13 +184,15 @@ class DeliveryRun(Aggregate):
         number: str
 
         def apply(self, aggregate: DeliveryRun) -> None:
-            aggregate.orders = {**aggregate.orders, self.order_id: self.number}
+            # In place: a run holds a sector's week of orders, and copying the map on
+            # every event made loading a run quadratic in its orders.
+            aggregate.orders[self.order_id] = self.number
 
     class OrderRemoved(Aggregate.Event):
         order_id: str
 
         def apply(self, aggregate: DeliveryRun) -> None:
-            aggregate.orders = {k: v for k, v in aggregate.orders.items() if k != self.order_id}
+            aggregate.orders.pop(self.order_id, None)
 
     def __init__(self, sector: str, delivery_date: str) -> None:
         self.sector = sector
