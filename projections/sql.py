@@ -75,14 +75,8 @@ class ViewDatabase:
     def _postgres(self) -> ConnectionPool:
         with self._lock:
             if self._pool is None:
-                db = self.database
-                conninfo = psycopg.conninfo.make_conninfo(
-                    host=db.host, port=db.port, user=db.user, password=db.password or None,
-                    dbname=db.dbname,
-                )
-                if db.schema:
-                    conninfo += f" options='-c search_path={db.schema}'"
-                self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+                self._pool = ConnectionPool(self.database.conninfo(), min_size=1, max_size=4,
+                                            open=True)
             return self._pool
 
     def _sqlite(self) -> sqlite3.Connection:

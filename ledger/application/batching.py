@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -98,10 +98,11 @@ class Command:
     """One caller's `decide` with its idempotency key, waiting for its answer."""
 
     def __init__(self, clock: Clock, request: IdempotentRequest | None,
-                 decide: Callable[[], Decision]) -> None:
+                 decide: Callable[[], Decision], reads: Sequence[UUID] = ()) -> None:
         self.clock = clock
         self.request = request
         self.decide = decide
+        self.reads = reads  # aggregates `decide` will read: loaded with the batch's others
         self.record_id = idempotency_id(request.scope, request.key) if request else None
         self.outcome: Outcome | None = None
         self.error: BaseException | None = None
@@ -168,6 +169,16 @@ class BatchScope:
             self._touched[aggregate_id] = (aggregate, aggregate.version,
                                            len(aggregate.pending_events))
         return aggregate
+
+    def prefetch(self, ids: Sequence[UUID]) -> None:
+        """Loads, in one round trip, those of `ids` that are neither held nor hot."""
+        cold = list(dict.fromkeys(i for i in ids if i not in self.working
+                                  and self.hot.get(i) is MISS))
+        if not cold:
+            return
+        for aggregate_id, aggregate in self.store.load_many_for_batch(cold).items():
+            self.working[aggregate_id] = aggregate
+            self.expected[aggregate_id] = aggregate.version if aggregate is not None else None
 
     def expect_absent(self, record_id: UUID) -> None:
         """An idempotency key to be recorded: checked in the batch's one query."""
@@ -257,13 +268,13 @@ class Batcher:
         self.retries = 0
 
     def run(self, clock: Clock, request: IdempotentRequest | None,
-            decide: Callable[[], Decision]) -> Outcome:
+            decide: Callable[[], Decision], reads: Sequence[UUID] = ()) -> Outcome:
         from ledger.application.idempotency import run_alone
 
         if self.store.in_batch():  # a command that runs another: its own transaction
             with self.store.outside_batch():
                 return run_alone(self.store, clock, request, decide)
-        command = Command(clock, request, decide)
+        command = Command(clock, request, decide, reads)
         with self._lock:
             self._queue.append(command)
             lead = not self._leading
@@ -319,6 +330,7 @@ class Batcher:
         """Decides and saves `commands` together; returns those to try again."""
         scope = BatchScope(self.store, self.hot)
         try:
+            scope.prefetch([i for command in commands for i in command.reads])
             with self.store.inside_batch(scope):
                 for command in commands:
                     self._decide(scope, command)

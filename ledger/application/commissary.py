@@ -209,7 +209,7 @@ class Commissary:
             body = order_view(order, self.ctx.settings().currency)
             return [account, order, run], Outcome(201, body)
 
-        return self.ctx.run(request, decide)
+        return self.ctx.run(request, decide, reads=self.ctx.account_key(number))
 
     def walk_up_sale(self, *, number: str, lines: Any, actor: Actor,
                      request: IdempotentRequest | None) -> Outcome:
@@ -220,7 +220,7 @@ class Commissary:
             self._settle_delivery(account, order, None, actor)
             return [account, order], Outcome(201, order_view(order, self.ctx.settings().currency))
 
-        return self.ctx.run(request, decide)
+        return self.ctx.run(request, decide, reads=self.ctx.account_key(number))
 
     def _settle_delivery(self, account: Account, order: Order, delivered: dict[str, int] | None,
                          actor: Actor) -> None:
@@ -257,7 +257,7 @@ class Commissary:
             self._settle_delivery(account, order, handed, actor)
             return [account, order], Outcome(200, order_view(order, self.ctx.settings().currency))
 
-        return self.ctx.run(request, decide)
+        return self.ctx.run(request, decide, reads=self.ctx.id_key(order_id))
 
     def cancel(self, *, order_id: str, reason: str, absent: bool, run_sector: str | None,
                actor: Actor, request: IdempotentRequest | None) -> Outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -30,8 +30,25 @@ class Context:
     keys: UnitKeys
     clock: Clock
 
-    def run(self, request: IdempotentRequest | None, decide: Callable[[], Decision]) -> Outcome:
-        return run_once(self.store, self.clock, request, decide)
+    def run(self, request: IdempotentRequest | None, decide: Callable[[], Decision],
+            reads: Sequence[UUID] = ()) -> Outcome:
+        return run_once(self.store, self.clock, request, decide, reads)
+
+    def account_key(self, number: Any) -> tuple[UUID, ...]:
+        """The account's id for a command's `reads`; none for a malformed number (the
+        command itself refuses it)."""
+        try:
+            return (account_id(check_number(number)),)
+        except InvalidInput:
+            return ()
+
+    @staticmethod
+    def id_key(value: Any) -> tuple[UUID, ...]:
+        """An aggregate id given as text, for a command's `reads`; none if malformed."""
+        try:
+            return (UUID(value),)
+        except (ValueError, TypeError, AttributeError):
+            return ()
 
     def unit(self) -> Unit:
         unit = self.store.find(unit_id())

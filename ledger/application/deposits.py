@@ -133,7 +133,8 @@ class Deposits:
             body = receipt(account, deposit_id, chosen.value, reference, depositor_id)
             return [account, depositor], Outcome(201, body)
 
-        return self.ctx.run(request, decide)
+        return self.ctx.run(request, decide,
+                            reads=self.ctx.account_key(number) + self.ctx.id_key(depositor_id))
 
     def clear(self, *, number: str, deposit_id: str, actor: Actor,
               request: IdempotentRequest | None) -> Outcome:

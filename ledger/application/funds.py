@@ -52,7 +52,7 @@ class Funds:
             command(account, entry_id, self.ctx.clock.now())
             return [account], Outcome(status, {**balances_view(account), "entry_id": entry_id})
 
-        return self.ctx.run(request, decide)
+        return self.ctx.run(request, decide, reads=self.ctx.account_key(number))
 
     def take_cash_into_custody(self, *, number: str, amount_minor: Any, currency: Any,
                                reference: str, actor: Actor,

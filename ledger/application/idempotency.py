@@ -73,9 +73,12 @@ def run_once(
     clock: Clock,
     request: IdempotentRequest | None,
     decide: Callable[[], Decision],
+    reads: Sequence[UUID] = (),
 ) -> Outcome:
+    """`reads` names aggregates `decide` will read, so a batch loads the cold ones
+    together; a hint only, never needed for correctness."""
     if store.batcher is not None:
-        return store.batcher.run(clock, request, decide)  # type: ignore[no-any-return]
+        return store.batcher.run(clock, request, decide, reads)  # type: ignore[no-any-return]
     return run_alone(store, clock, request, decide)
 
 

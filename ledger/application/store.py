@@ -25,6 +25,7 @@ from psycopg.sql import SQL, Identifier
 from ledger.domain.account import Account
 from ledger.domain.depositor import Depositor
 from ledger.domain.ids import key_check_id
+from ledger.domain.order import DeliveryRun
 from ledger.infrastructure.database import Database
 from ledger.infrastructure.keys import KeyFileError, UnitKeys
 from ledger.infrastructure.transcodings import ActorAsDict, PostingAsList
@@ -42,8 +43,10 @@ class _Flight:
 
 class LedgerStore(Application[UUID]):
     name = "ledger"
-    # A snapshot every 100 events keeps a decade of weekly activity cheap to load.
-    snapshotting_intervals = {Account: 100, Depositor: 100}  # noqa: RUF012
+    # A snapshot every 100 events keeps a decade of weekly activity cheap to load; a
+    # sector's delivery run gains one event per order, so its first load of a busy week
+    # replays at most 500 of them.
+    snapshotting_intervals = {Account: 100, Depositor: 100, DeliveryRun: 500}  # noqa: RUF012
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -56,6 +59,7 @@ class LedgerStore(Application[UUID]):
         self.batcher: Any = None  # a batching.Batcher when commits are batched
         self._flights: dict[UUID, _Flight] = {}
         self._max_flights = 2 * max(int(self.env.get("AGGREGATE_CACHE_MAXSIZE") or 0), 1000)
+        self._latest_sql: str | None = None
 
     def get(self, aggregate_id: UUID) -> Any:
         aggregate = self.find(aggregate_id)
@@ -113,54 +117,77 @@ class LedgerStore(Application[UUID]):
         try:
             self.repository.cache.get(aggregate_id)  # type: ignore[union-attr]
         except (KeyError, AttributeError):
-            return self._load_one_trip(aggregate_id)
+            return self.load_many_for_batch([aggregate_id])[aggregate_id]
         return self.load_fresh(aggregate_id)
 
-    def _load_one_trip(self, aggregate_id: UUID) -> Any | None:
-        recorder, snapshots = self.recorder, self.snapshots
-        if snapshots is None:
-            return self._get_or_none(aggregate_id)
-        snapshot_table = snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+    def load_many_for_batch(self, ids: Sequence[UUID]) -> dict[UUID, Any | None]:
+        """Each aggregate as stored now (None for an absent one), from its latest
+        snapshot and the events after it: ONE round trip for all of them, so a batch of
+        commands on cold accounts does not wait on one query per account."""
+        if self.snapshots is None:
+            return {i: self._get_or_none(i) for i in ids}
+        rows: dict[UUID, list[tuple[int, str, bytes]]] = {i: [] for i in ids}
+        for originator_id, version, topic, state in self._latest_rows(list(rows)):
+            rows[originator_id].append((version, topic, state))
+        loaded: dict[UUID, Any | None] = {}
+        for aggregate_id, records in rows.items():
+            aggregate = None
+            for version, topic, state in records:
+                event = self.mapper.to_domain_event(StoredEvent(
+                    originator_id=aggregate_id, originator_version=version, topic=topic,
+                    state=state))
+                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            # Not copied into the readers' cache: the leader's time is the batch's time,
+            # and a reader that misses loads it once for itself.
+            loaded[aggregate_id] = aggregate
+        return loaded
+
+    def _latest_rows(self, ids: list[UUID]) -> Iterator[tuple[UUID, int, str, bytes]]:
+        """(id, version, topic, state): each id's latest snapshot, then its events after
+        that snapshot, in version order."""
+        recorder = self.recorder
+        snapshot_table = self.snapshots.recorder.events_table_name  # type: ignore[union-attr]
         if isinstance(recorder, PostgresApplicationRecorder):
-            schema = Identifier(recorder.datastore.schema)
-            statement = SQL(
-                "SELECT 0 AS part, originator_version, topic, state FROM ("
-                "SELECT originator_version, topic, state FROM {schema}.{snapshots} "
-                "WHERE originator_id = %(id)s ORDER BY originator_version DESC LIMIT 1) s "
-                "UNION ALL SELECT 1, originator_version, topic, state FROM {schema}.{events} "
-                "WHERE originator_id = %(id)s AND originator_version > COALESCE(("
-                "SELECT max(originator_version) FROM {schema}.{snapshots} "
-                "WHERE originator_id = %(id)s), 0) ORDER BY part, originator_version"
-            ).format(schema=schema, snapshots=Identifier(snapshot_table),
-                     events=Identifier(recorder.events_table_name))
+            if self._latest_sql is None:
+                self._latest_sql = SQL(
+                    "SELECT originator_id, 0 AS part, originator_version, topic, state "
+                    "FROM {schema}.{snapshots} s WHERE originator_id = ANY(%(ids)s) "
+                    "AND originator_version = (SELECT max(originator_version) FROM "
+                    "{schema}.{snapshots} WHERE originator_id = s.originator_id) "
+                    "UNION ALL SELECT originator_id, 1, originator_version, topic, state "
+                    "FROM {schema}.{events} e WHERE originator_id = ANY(%(ids)s) "
+                    "AND originator_version > COALESCE((SELECT max(originator_version) "
+                    "FROM {schema}.{snapshots} WHERE originator_id = e.originator_id), 0) "
+                    "ORDER BY originator_id, part, originator_version"
+                ).format(schema=Identifier(recorder.datastore.schema),
+                         snapshots=Identifier(snapshot_table),
+                         events=Identifier(recorder.events_table_name)
+                         ).as_string(None)
             with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-                curs.execute(statement, {"id": aggregate_id}, prepare=True)
-                rows = [(r["originator_version"], r["topic"], bytes(r["state"]))
-                        for r in curs.fetchall()]
-        else:
-            assert isinstance(recorder, SQLiteApplicationRecorder)
+                curs.execute(self._latest_sql, {"ids": ids}, prepare=True)
+                for r in curs.fetchall():
+                    yield (r["originator_id"], r["originator_version"], r["topic"],
+                           bytes(r["state"]))
+            return
+        assert isinstance(recorder, SQLiteApplicationRecorder)
+        for at in range(0, len(ids), 400):  # SQLite's limit on bound parameters
+            chunk = [i.hex for i in ids[at:at + 400]]
+            marks = ",".join("?" * len(chunk))
             text = (
-                "SELECT 0 AS part, originator_version, topic, state FROM ("  # noqa: S608
-                f"SELECT originator_version, topic, state FROM {snapshot_table} "
-                "WHERE originator_id = :id ORDER BY originator_version DESC LIMIT 1) "
-                f"UNION ALL SELECT 1, originator_version, topic, state FROM "
-                f"{recorder.events_table_name} WHERE originator_id = :id AND "
-                f"originator_version > COALESCE((SELECT max(originator_version) FROM "
-                f"{snapshot_table} WHERE originator_id = :id), 0) "
-                "ORDER BY part, originator_version")
+                "SELECT originator_id, 0 AS part, originator_version, topic, state "  # noqa: S608
+                f"FROM {snapshot_table} s WHERE originator_id IN ({marks}) "
+                "AND originator_version = (SELECT max(originator_version) FROM "
+                f"{snapshot_table} WHERE originator_id = s.originator_id) "
+                "UNION ALL SELECT originator_id, 1, originator_version, topic, state "
+                f"FROM {recorder.events_table_name} e WHERE originator_id IN ({marks}) "
+                "AND originator_version > COALESCE((SELECT max(originator_version) FROM "
+                f"{snapshot_table} WHERE originator_id = e.originator_id), 0) "
+                "ORDER BY originator_id, part, originator_version")
             with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(text, {"id": aggregate_id.hex})
-                rows = [(r["originator_version"], r["topic"], bytes(r["state"]))
-                        for r in curs.fetchall()]
-        aggregate = None
-        for version, topic, state in rows:
-            event = self.mapper.to_domain_event(StoredEvent(
-                originator_id=aggregate_id, originator_version=version, topic=topic,
-                state=state))
-            aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
-        # Not copied into the readers' cache: the leader's time is the batch's time, and a
-        # reader that misses loads it once for itself.
-        return aggregate
+                curs.execute(text, chunk + chunk)
+                for r in curs.fetchall():
+                    yield (UUID(r["originator_id"]), r["originator_version"], r["topic"],
+                           bytes(r["state"]))
 
     def _get_or_none(self, aggregate_id: UUID, *, copy: bool = True) -> Any | None:
         try:

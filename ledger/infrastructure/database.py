@@ -5,11 +5,18 @@ that are not events (sign-in sessions, per-person keys)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from ledger.infrastructure.keys import UnitKeys
+
+# Every statement the ledger sends is short: a few rows by primary key. With a prepared
+# statement's generic plan PostgreSQL guesses thousands of rows for `id = ANY(...)`, then
+# starts two parallel workers and JIT-compiles the plan: 10-100 ms for a 30-row read that
+# takes 0.3 ms without them (measured, docs/PERFORMANCE.md). So our sessions turn both off.
+SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,16 @@ class Database:
             )
         raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
 
+    def conninfo(self) -> str:
+        """libpq connection string for our own pools: the unit's schema first on the
+        search path, and SESSION_OPTIONS."""
+        import psycopg
+
+        search = f" -c search_path={self.schema}" if self.schema else ""
+        return psycopg.conninfo.make_conninfo(
+            host=self.host, port=self.port, user=self.user, password=self.password or None,
+            dbname=self.dbname, options=f"{SESSION_OPTIONS}{search}")
+
     def eventsourcing_env(self, keys: UnitKeys, *, cache_size: int) -> dict[str, str]:
         env = {
             "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
@@ -74,4 +91,7 @@ class Database:
             )
             if self.schema:
                 env["POSTGRES_SCHEMA"] = self.schema
+            # eventsourcing's pool takes no connection options; libpq reads PGOPTIONS.
+            if SESSION_OPTIONS not in os.environ.get("PGOPTIONS", ""):
+                os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {SESSION_OPTIONS}"
         return env

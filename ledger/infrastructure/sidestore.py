@@ -38,14 +38,10 @@ class SideStore:
         self._local = threading.local()
         self._pool: ConnectionPool | None = None
         if database.kind == "postgres":
-            conninfo = psycopg.conninfo.make_conninfo(
-                host=database.host, port=database.port, user=database.user,
-                password=database.password or None, dbname=database.dbname,
-            )
+            conninfo = database.conninfo()
             if database.schema:
                 with psycopg.connect(conninfo, autocommit=True) as conn:
                     conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"')
-                conninfo += f" options='-c search_path={database.schema}'"
             self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
         for statement in _SCHEMA:
             self.execute(statement)
