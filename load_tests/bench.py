@@ -70,7 +70,16 @@ def _machine() -> dict[str, Any]:
     return {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(),
             "postgres": row[0] if row else "?", "platform": platform.platform(),
             "load_average_at_start": [round(x, 2) for x in load],
+            "uvicorn": _uvicorn_parts(),
             "note": "server, load generator and PostgreSQL share the same cores"}
+
+
+def _uvicorn_parts() -> dict[str, str]:
+    """What uvicorn's `auto` settings pick here, the same for every server compared."""
+    import importlib.util
+
+    return {"loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+            "http": "httptools" if importlib.util.find_spec("httptools") else "h11"}
 
 
 def _sign_in(base: str, pop: population.Population) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import time
+from time import monotonic
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -142,14 +142,14 @@ class Terminals:
     def _trusted_key(self, terminal_id: str) -> Ed25519PublicKey | None:
         """The public key of a registered, unrevoked terminal; None otherwise."""
         seen = self._trusted.get(terminal_id)
-        if seen is not None and time.monotonic() - seen[1] <= TRUST_RECHECK_SECONDS:
+        if seen is not None and monotonic() - seen[1] <= TRUST_RECHECK_SECONDS:
             return seen[0]
         terminal = self.ctx.store.read(terminal_aggregate_id(terminal_id))
         if not isinstance(terminal, Terminal) or terminal.revoked:
             self._trusted.pop(terminal_id, None)
             return None
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(terminal.public_key))
-        self._trusted[terminal_id] = (key, time.monotonic())
+        self._trusted[terminal_id] = (key, monotonic())
         return key
 
     def _remember(self, terminal_id: str, nonce: str, now: datetime) -> None:

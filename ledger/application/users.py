@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-import time
+from time import monotonic
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,7 +118,7 @@ class Users:
         if seen is None:
             return None
         principal, expires, confirmed = seen
-        if time.monotonic() - confirmed > SESSION_RECHECK_SECONDS or \
+        if monotonic() - confirmed > SESSION_RECHECK_SECONDS or \
                 expires <= self.ctx.clock.now():
             return None
         return principal
@@ -140,7 +140,7 @@ class Users:
         with self._recent_lock:
             if len(self._recent) >= RECENT_SESSIONS_MAX:
                 self._recent.clear()
-            self._recent[digest] = (principal, datetime.fromisoformat(row[4]), time.monotonic())
+            self._recent[digest] = (principal, datetime.fromisoformat(row[4]), monotonic())
         return principal
 
     def sign_out(self, token: str) -> None:

@@ -190,3 +190,40 @@ def test_a_command_holding_its_own_copy_of_an_aggregate_loses_no_other_write(
     assert all(isinstance(r, Outcome) for r in results)
     assert batcher(batched).retries >= 1  # the batch was refused, then each ran alone
     assert batched.statements.balances("P-1")["balances"]["phone"] == 50_00
+
+
+def test_a_batch_loads_the_cold_accounts_its_commands_name_in_one_query(
+        batched: Ledger, other_process: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in ("P-1", "P-2", "P-3"):
+        admit(other_process, number)
+        fund(other_process, number, 100_00)
+    store = batched.ctx.store
+    asked: list[list[Any]] = []
+    real = store.load_many_for_batch
+    monkeypatch.setattr(store, "load_many_for_batch",
+                        lambda ids: asked.append(list(ids)) or real(ids))
+
+    def recharge_of(number: str) -> Callable[[], Outcome]:
+        return lambda: batched.funds.recharge_phone_card(
+            number=number, amount_minor=10_00, currency="UYU", actor=CLERK, request=None)
+
+    results = in_one_batch(batched, [recharge_of(n) for n in ("P-1", "P-2", "P-3")])
+    assert all(isinstance(r, Outcome) for r in results)
+    assert sorted(map(str, asked[0])) == sorted(str(account_id(n)) for n in ("P-1", "P-2", "P-3"))
+    assert len(asked) == 1  # no account loaded on its own afterwards
+    for number in ("P-1", "P-2", "P-3"):
+        assert other_process.statements.balances(number)["balances"]["phone"] == 10_00
+
+
+def test_a_wrong_reads_hint_changes_nothing_but_the_loading(batched: Ledger) -> None:
+    admit(batched, "P-1")
+    fund(batched, "P-1", 100_00)
+
+    def decide() -> Any:
+        account = batched.ctx.account("P-1")
+        account.recharge_phone_card(entry_id=str(uuid4()), amount=Money(25_00, "UYU"),
+                                    actor=CLERK, at=batched.ctx.clock.now())
+        return [account], Outcome(201, {})
+
+    batched.ctx.run(None, decide, reads=(account_id("P-404"), account_id("P-2")))
+    assert batched.statements.balances("P-1")["balances"]["phone"] == 25_00
