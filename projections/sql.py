@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from psycopg_pool import ConnectionPool
 
 from ledger.infrastructure.database import Database

@@ -108,7 +108,7 @@ class Commissary:
         eligibility = account.eligibility(now)
         limits = limits_for(settings, account.regime, eligibility)
         usage = account.month_usage(settings.month_of(now))
-        open_orders = [order_view(self.ctx.store.read(UUID(order_id)), settings.currency)
+        open_orders = [order_view(self.ctx.store.get(UUID(order_id)), settings.currency)
                        for order_id in account.open_orders]
         return {
             "penitentiary_number": account.number,

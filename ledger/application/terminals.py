@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from time import monotonic
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature

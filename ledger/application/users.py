@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from time import monotonic
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from argon2 import PasswordHasher

@@ -46,10 +46,13 @@ def ppl_account(number: str, sub: SubAccount) -> str:
     return f"ppl/{number}/{sub.value}"
 
 
+_SUBS = {sub.value: sub for sub in SubAccount}  # by value without Enum's slow call
+
+
 def split_ppl_account(account: str) -> tuple[str, SubAccount] | None:
     parts = account.split("/")
     if len(parts) == 3 and parts[0] == "ppl":
-        return parts[1], SubAccount(parts[2])
+        return parts[1], _SUBS[parts[2]]
     return None
 
 

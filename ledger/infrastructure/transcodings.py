@@ -9,6 +9,11 @@ from eventsourcing.persistence import Transcoding
 from ledger.domain.actor import Actor, Channel, Role
 from ledger.domain.postings import Posting
 
+# Looked up by value in a dict: Role(value) costs microseconds, and every stored event
+# carries an actor (a statement decodes thousands of them).
+_ROLES = {role.value: role for role in Role}
+_CHANNELS = {channel.value: channel for channel in Channel}
+
 
 class PostingAsList(Transcoding):
     type = Posting
@@ -36,7 +41,7 @@ class ActorAsDict(Transcoding):
     def decode(self, data: dict[str, Any]) -> Actor:
         return Actor(
             user_id=data["user_id"],
-            role=Role(data["role"]),
-            channel=Channel(data["channel"]),
+            role=_ROLES[data["role"]],
+            channel=_CHANNELS[data["channel"]],
             terminal_id=data["terminal_id"],
         )
