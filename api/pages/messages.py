@@ -8,6 +8,8 @@ from typing import Any
 
 from litestar import Request
 
+from ledger.application.deposits import CHANNEL_NAMES
+
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 
@@ -134,10 +136,7 @@ M: dict[str, tuple[str, str]] = {
     "relation.amiga": ("Amiga", "Friend (f)"),
     "relation.amigo": ("Amigo", "Friend (m)"),
     "relation.otro": ("Otro vínculo", "Other"),
-    "channel.bank_transfer": ("Transferencia bancaria", "Bank transfer"),
-    "channel.money_order": ("Giro", "Money order"),
-    "channel.online": ("Pago en línea", "Online payment"),
-    "channel.cash_desk": ("Efectivo en ventanilla", "Cash at the desk"),
+    **{f"channel.{channel.value}": names for channel, names in CHANNEL_NAMES.items()},
     "state.pending": ("Pendiente", "Pending"),
     "state.cleared": ("Acreditado", "Cleared"),
     "state.rejected": ("Rechazado", "Rejected"),

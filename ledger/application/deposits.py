@@ -28,6 +28,14 @@ class DepositChannel(StrEnum):
     ONLINE = "online"  # a depositor's own online payment: needs clearing
 
 
+# (Spanish, English): what pages, receipts and the monthly report call each channel.
+CHANNEL_NAMES = {
+    DepositChannel.CASH_DESK: ("Efectivo en ventanilla", "Cash at the desk"),
+    DepositChannel.BANK_TRANSFER: ("Transferencia bancaria", "Bank transfer"),
+    DepositChannel.MONEY_ORDER: ("Giro", "Money order"),
+    DepositChannel.ONLINE: ("Pago en línea", "Online payment"),
+}
+
 NEEDS_CLEARING = frozenset(
     {DepositChannel.BANK_TRANSFER, DepositChannel.MONEY_ORDER, DepositChannel.ONLINE}
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from ledger.application.deposits import CHANNEL_NAMES, DepositChannel
 from ledger.application.monthly_report_charts import Chart, bar_lengths, charts_of
 from ledger.domain.money import Money
 
@@ -32,7 +33,8 @@ def indicator_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
     d, w, c = report["deposits"], report["wages"], report["commissary"]
     rows = [
         ("Depósitos recibidos", str(d["count"]), money(d["amount_minor"])),
-        *[(f"  por canal: {channel}", str(v["count"]), money(v["amount_minor"]))
+        *[(f"  por canal: {CHANNEL_NAMES[DepositChannel(channel)][0]}", str(v["count"]),
+           money(v["amount_minor"]))
           for channel, v in d["by_channel"].items()],
         ("Depósitos rechazados", str(d["rejected"]["count"]),
          money(d["rejected"]["amount_minor"])),

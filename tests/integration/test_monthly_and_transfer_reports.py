@@ -13,7 +13,7 @@ import pytest
 from ledger.application.bootstrap import Ledger
 from ledger.application.monthly_report import MonthlyReport
 from ledger.application.monthly_report_charts import charts_of, svg
-from ledger.application.monthly_report_pdf import monthly_report_pdf
+from ledger.application.monthly_report_pdf import indicator_rows, monthly_report_pdf
 from ledger.application.transfers_report import TransferRules, TransfersReport
 from ledger.domain.account import Account
 from ledger.domain.errors import InvalidInput
@@ -114,6 +114,19 @@ def test_the_charts_and_the_pdf_carry_the_figures(history: Ledger) -> None:
     pdf = monthly_report_pdf(report, compress=False)
     assert pdf.startswith(b"%PDF-") and b"UYU 610,00" in pdf
     assert report["signed_chain_head"]["chain_hash"][:32].encode() in pdf
+
+
+def test_the_report_names_deposit_channels_in_spanish(ledger: Ledger) -> None:
+    admit(ledger, "P-1")
+    depositor = register_depositor(ledger)
+    deposit(ledger, "P-1", depositor, 300_00, channel="bank_transfer")
+    deposit(ledger, "P-1", depositor, 100_00, channel="cash_desk")
+    month = ledger.ctx.clock.now().strftime("%Y-%m")
+    rows = [r[0] for r in indicator_rows(MonthlyReport(ledger.ctx, ledger.read_side)
+                                         .for_month(month))]
+    assert "  por canal: Transferencia bancaria" in rows
+    assert "  por canal: Efectivo en ventanilla" in rows
+    assert not any("bank_transfer" in r or "cash_desk" in r for r in rows)
 
 
 def test_a_month_not_written_as_yyyy_mm_is_refused(history: Ledger) -> None:
