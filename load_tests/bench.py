@@ -241,21 +241,18 @@ class Bench:
                 _http(server, {**common, "name": f"10-year statement, 4 readers [{label}]",
                              "kind": "statement", "statement": self.statement_range}, 4, s / 2),
             ]
-            if batch:  # latency of 64 terminals that are not flat out: half the capacity
+            if batch:  # latency of 64 terminals that are not flat out: half the capacity,
+                # and a clerk's pace
                 for kind, key, row in (("place_order", "numbers", rows[0]),
                                        ("deliver", "orders", rows[1])):
-                    items = (self.place if kind == "place_order" else self.deliver)["http-paced"]
-                    rate = max(PACED_SHARE * row["rps"], 1.0)
-                    rows.append(_http(server, {**common, key: items, "kind": kind,
-                                               "name": f"{row['name'].split(' [')[0]} "
-                                                       f"[{label}, paced {rate:.0f}/s]"},
-                                      c, s, len(items), rate=rate))
-                    pace = c / CLERK_SECONDS
-                    items = (self.place if kind == "place_order" else self.deliver)["http-clerk"]
-                    rows.append(_http(server, {**common, key: items, "kind": kind,
-                                               "name": f"{row['name'].split(' [')[0]} "
-                                                       f"[{label}, clerk pace {pace:.0f}/s]"},
-                                      c, s, len(items), rate=pace))
+                    name = row["name"].split(" [")[0]
+                    for group, how, rate in (
+                            ("http-paced", "paced", max(PACED_SHARE * row["rps"], 1.0)),
+                            ("http-clerk", "clerk pace", c / CLERK_SECONDS)):
+                        items = (self.place if kind == "place_order" else self.deliver)[group]
+                        rows.append(_http(server, {**common, key: items, "kind": kind,
+                                                   "name": f"{name} [{label}, {how} {rate:.0f}/s]"},
+                                          c, s, len(items), rate=rate))
         self.results[f"api_{label}"] = {
             row["name"].split(" [")[0] + (" (paced)" if "paced" in row["name"] else "")
             + (" (clerk pace)" if "clerk pace" in row["name"] else ""): row

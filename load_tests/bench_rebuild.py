@@ -180,10 +180,7 @@ def _open(args: argparse.Namespace, workdir: Path) -> tuple[Ledger, Callable[[],
     def drop() -> None:
         ledger.close()
         if args.store == "postgres" and not args.keep:
-            db = Database.from_url(args.url)
-            info = psycopg.conninfo.make_conninfo(host=db.host, port=db.port, user=db.user,
-                                                  password=db.password or None,
-                                                  dbname=db.dbname)
+            info = Database.from_url(args.url).conninfo()
             with psycopg.connect(info, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

@@ -111,9 +111,7 @@ class Population:
 
 
 def _conninfo(url: str) -> str:
-    db = Database.from_url(url)
-    return psycopg.conninfo.make_conninfo(host=db.host, port=db.port, user=db.user,
-                                          password=db.password or None, dbname=db.dbname)
+    return Database.from_url(url).conninfo()
 
 
 def create(workdir: Path, *, ppl: int, terminals: int = 8, orders_for: int = 0,

@@ -51,9 +51,7 @@ def postgres_available() -> str:
 def _conninfo(url: str) -> str:
     from ledger.infrastructure.database import Database
 
-    db = Database.from_url(url)
-    return psycopg.conninfo.make_conninfo(host=db.host, port=db.port, user=db.user,
-                                          password=db.password or None, dbname=db.dbname)
+    return Database.from_url(url).conninfo()
 
 
 @pytest.fixture

@@ -51,17 +51,11 @@ class Context:
             return ()
 
     def unit(self) -> Unit:
-        unit = self.store.find(unit_id())
-        if unit is None:
-            raise NotFound("unit_not_configured", es="La unidad aún no está configurada.",
-                           en="The unit is not configured yet.")
-        return unit  # type: ignore[no-any-return]
+        return _configured(self.store.find(unit_id()))
 
     def settings(self) -> UnitSettings:
-        unit = self.store.read(unit_id())  # settings are never changed in place
-        if unit is None:
-            return self.unit().settings  # raises unit_not_configured
-        return unit.settings  # type: ignore[no-any-return]
+        # Read without a private copy: settings are replaced, never changed in place.
+        return _configured(self.store.read(unit_id())).settings
 
     def account(self, number: str, *, to_read: bool = False) -> Account:
         """The PPL's account; `to_read` for callers that never change it (no private
@@ -78,16 +72,20 @@ class Context:
         return account  # type: ignore[no-any-return]
 
     def depositor(self, depositor_id: str) -> Depositor:
-        try:
-            key = UUID(depositor_id)
-        except (ValueError, TypeError, AttributeError):
-            key = None
-        depositor = self.store.find(key) if key else None
+        key = self.id_key(depositor_id)
+        depositor = self.store.find(key[0]) if key else None
         if not isinstance(depositor, Depositor):
             raise NotFound("depositor_not_found", field="depositor_id",
                            es="No existe ese depositante registrado.",
                            en="No such registered depositor.")
         return depositor
+
+
+def _configured(unit: Unit | None) -> Unit:
+    if unit is None:
+        raise NotFound("unit_not_configured", es="La unidad aún no está configurada.",
+                       en="The unit is not configured yet.")
+    return unit
 
 
 def check_number(number: Any) -> str:

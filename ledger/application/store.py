@@ -41,6 +41,18 @@ class _Flight:
         self.started = float("-inf")
 
 
+# Each id's latest snapshot, then its events after that snapshot; `match` is the store's
+# way of saying "originator_id is one of the ids".
+_LATEST_ROWS = (
+    "SELECT originator_id, 0 AS part, originator_version, topic, state "
+    "FROM {snapshots} s WHERE originator_id {match} AND originator_version = ("
+    "SELECT max(originator_version) FROM {snapshots} WHERE originator_id = s.originator_id) "
+    "UNION ALL SELECT originator_id, 1, originator_version, topic, state "
+    "FROM {events} e WHERE originator_id {match} AND originator_version > COALESCE(("
+    "SELECT max(originator_version) FROM {snapshots} WHERE originator_id = e.originator_id), 0) "
+    "ORDER BY originator_id, part, originator_version")
+
+
 class LedgerStore(Application[UUID]):
     name = "ledger"
     # A snapshot every 100 events keeps a decade of weekly activity cheap to load; a
@@ -149,20 +161,11 @@ class LedgerStore(Application[UUID]):
         snapshot_table = self.snapshots.recorder.events_table_name  # type: ignore[union-attr]
         if isinstance(recorder, PostgresApplicationRecorder):
             if self._latest_sql is None:
-                self._latest_sql = SQL(
-                    "SELECT originator_id, 0 AS part, originator_version, topic, state "
-                    "FROM {schema}.{snapshots} s WHERE originator_id = ANY(%(ids)s) "
-                    "AND originator_version = (SELECT max(originator_version) FROM "
-                    "{schema}.{snapshots} WHERE originator_id = s.originator_id) "
-                    "UNION ALL SELECT originator_id, 1, originator_version, topic, state "
-                    "FROM {schema}.{events} e WHERE originator_id = ANY(%(ids)s) "
-                    "AND originator_version > COALESCE((SELECT max(originator_version) "
-                    "FROM {schema}.{snapshots} WHERE originator_id = e.originator_id), 0) "
-                    "ORDER BY originator_id, part, originator_version"
-                ).format(schema=Identifier(recorder.datastore.schema),
-                         snapshots=Identifier(snapshot_table),
-                         events=Identifier(recorder.events_table_name)
-                         ).as_string(None)
+                schema = recorder.datastore.schema
+                self._latest_sql = _LATEST_ROWS.format(
+                    snapshots=Identifier(schema, snapshot_table).as_string(None),
+                    events=Identifier(schema, recorder.events_table_name).as_string(None),
+                    match="= ANY(%(ids)s)")
             with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(self._latest_sql, {"ids": ids}, prepare=True)
                 for r in curs.fetchall():
@@ -172,19 +175,11 @@ class LedgerStore(Application[UUID]):
         assert isinstance(recorder, SQLiteApplicationRecorder)
         for at in range(0, len(ids), 400):  # SQLite's limit on bound parameters
             chunk = [i.hex for i in ids[at:at + 400]]
-            marks = ",".join("?" * len(chunk))
-            text = (
-                "SELECT originator_id, 0 AS part, originator_version, topic, state "  # noqa: S608
-                f"FROM {snapshot_table} s WHERE originator_id IN ({marks}) "
-                "AND originator_version = (SELECT max(originator_version) FROM "
-                f"{snapshot_table} WHERE originator_id = s.originator_id) "
-                "UNION ALL SELECT originator_id, 1, originator_version, topic, state "
-                f"FROM {recorder.events_table_name} e WHERE originator_id IN ({marks}) "
-                "AND originator_version > COALESCE((SELECT max(originator_version) FROM "
-                f"{snapshot_table} WHERE originator_id = e.originator_id), 0) "
-                "ORDER BY originator_id, part, originator_version")
+            text = _LATEST_ROWS.format(snapshots=snapshot_table,
+                                       events=recorder.events_table_name,
+                                       match=f"IN ({','.join('?' * len(chunk))})")
             with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(text, chunk + chunk)
+                curs.execute(text, chunk + chunk)  # the ids are matched twice
                 for r in curs.fetchall():
                     yield (UUID(r["originator_id"]), r["originator_version"], r["topic"],
                            bytes(r["state"]))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import psycopg
+
 from ledger.infrastructure.keys import UnitKeys
 
 # Every statement the ledger sends is short: a few rows by primary key. With a prepared
@@ -55,8 +57,6 @@ class Database:
     def conninfo(self) -> str:
         """libpq connection string for our own pools: the unit's schema first on the
         search path, and SESSION_OPTIONS."""
-        import psycopg
-
         search = f" -c search_path={self.schema}" if self.schema else ""
         return psycopg.conninfo.make_conninfo(
             host=self.host, port=self.port, user=self.user, password=self.password or None,
